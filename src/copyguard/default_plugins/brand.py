@@ -1,0 +1,1 @@
+"""Built-in plugin: brand (filled in by its issue)."""

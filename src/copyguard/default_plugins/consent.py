@@ -1,0 +1,1 @@
+"""Built-in plugin: consent (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Built-in plugin: locale (filled in by its issue)."""

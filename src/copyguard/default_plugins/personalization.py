@@ -1,0 +1,1 @@
+"""Built-in plugin: personalization (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Built-in plugin: pii (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Built-in plugin: review_sink (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Built-in plugin: sensitive (filled in by its issue)."""

@@ -1,0 +1,218 @@
+"""The :class:`Guard`: runs every check on a draft and decides its route, failing closed."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from copyguard.checks import Check
+from copyguard.context import CheckContext
+from copyguard.errors import InputError
+from copyguard.events import CheckFailed, Event, VerdictReached
+from copyguard.guides import BrandGuide, ResolvedGuide
+from copyguard.io import coerce_draft
+from copyguard.model import Category, Draft, Finding, Route, Severity, Verdict
+from copyguard.nlp import NlpService
+from copyguard.plugins import PluginHost, build_plugin_manager
+from copyguard.provenance import personalized_share
+from copyguard.registry import BrandRegistry, default_brand_dirs
+from copyguard.routing import CHECK_ERROR, RouteDecision, default_route
+
+log = logging.getLogger("copyguard")
+
+DEFAULT_MAX_CHARS = 100_000
+
+
+def error_finding(check: str, category: Category, exc: BaseException) -> Finding:
+    """What a crashed check leaves behind: an error that sends the draft to a person."""
+    return Finding(check=check, code=CHECK_ERROR, category=category, severity=Severity.ERROR,
+                   message=f"check {check!r} failed ({type(exc).__name__}: {exc}); "
+                           "the draft needs a human review")
+
+
+def apply_fixes(text: str, findings: Sequence[Finding]) -> str | None:
+    """The text with every automatic fix applied (left to right, overlapping fixes skipped)."""
+    fixes = sorted((f for f in findings if f.fix is not None), key=lambda f: (f.start, -f.end))
+    if not fixes:
+        return None
+    out, cursor = [], 0
+    for finding in fixes:
+        if finding.start < cursor:
+            continue
+        out.append(text[cursor:finding.start])
+        out.append(finding.fix or "")
+        cursor = finding.end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+class Guard:
+    """Checks drafts. Build one per process and reuse it; it is thread-safe.
+
+    >>> guard = Guard(brand="northwind")                          # doctest: +SKIP
+    >>> guard.check("Hi Maria, ...", recipient={"profile": {"first_name": "Maria"}})  # +SKIP
+    """
+
+    def __init__(
+        self,
+        brand: str | None = None,
+        *,
+        brand_dirs: Iterable[str | Path] | None = None,
+        plugins: Sequence[object] = (),
+        load_entrypoints: bool = True,
+        disabled_plugins: Iterable[str] = (),
+        models: Mapping[str, str] | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        host: PluginHost | None = None,
+    ) -> None:
+        self.host = host or build_plugin_manager(
+            load_entrypoints=load_entrypoints, extra_plugins=plugins, disabled=disabled_plugins)
+        dirs = default_brand_dirs() if brand_dirs is None else [Path(d) for d in brand_dirs]
+        self.brands = BrandRegistry(self.host, dirs)
+        self.nlp = NlpService(models)
+        self.brand = brand
+        self.max_chars = max_chars
+        if brand is not None and self.brands.failed_pack(brand) is None:
+            self.brands.get(brand)  # fail fast: unknown brand or invalid guide
+
+    # -- public API -----------------------------------------------------------------------
+
+    def check(self, draft: Draft | Mapping[str, Any] | str, **context: Any) -> Verdict:
+        """Check one draft (a :class:`Draft`, a JSON-like mapping, or text plus context)."""
+        return self._check(self.prepare(draft, **context), recheck=True)
+
+    def check_many(self, drafts: Iterable[Draft | Mapping[str, Any] | str]) -> Iterator[Verdict]:
+        """Check drafts one after another, yielding verdicts in order as they are ready."""
+        for draft in drafts:
+            yield self.check(draft)
+
+    async def acheck(self, draft: Draft | Mapping[str, Any] | str, **context: Any) -> Verdict:
+        """:meth:`check` off the event loop (checks are CPU-bound)."""
+        return await asyncio.to_thread(self.check, draft, **context)
+
+    def prepare(self, draft: Draft | Mapping[str, Any] | str, **context: Any) -> Draft:
+        """Validate input into a :class:`Draft` with the guard's brand filled in."""
+        draft = coerce_draft(draft, **context)
+        if len(draft.text) > self.max_chars:
+            raise InputError(f"draft is {len(draft.text):,} characters; the limit is "
+                             f"{self.max_chars:,}", field="text")
+        if draft.brand is None and self.brand is not None:
+            draft = dataclasses.replace(draft, brand=self.brand)
+        return draft
+
+    def guide(self, brand: str | None = None) -> BrandGuide:
+        return self.brands.get(brand if brand is not None else self.brand)
+
+    @property
+    def checks(self) -> list[Check]:
+        return [reg.item for reg in self.host.checks.values()]
+
+    # -- the pipeline -----------------------------------------------------------------------
+
+    def _check(self, draft: Draft, *, recheck: bool) -> Verdict:
+        failure = self.brands.failed_pack(draft.brand) if draft.brand else None
+        if failure is not None:
+            return self._pack_failed(draft, failure)
+        resolved = self.brands.get(draft.brand).resolve(draft.locale, draft.channel)
+        ctx = CheckContext(draft, resolved, self.nlp)
+        findings, timings = self._run_checks(ctx)
+        spans: tuple[Any, ...] = ()
+        share = 0.0
+        try:
+            spans = ctx.personalized_spans
+            share = personalized_share(ctx.doc, spans)
+        except Exception as exc:
+            findings.append(error_finding("provenance", Category.PERSONALIZATION, exc))
+        findings = self._adjust(ctx, findings)
+        decision = self._decide(draft, findings, resolved)
+        route, reasons = decision.route, list(decision.reasons)
+        if any(f.code == CHECK_ERROR for f in findings) and route.rank < Route.REVIEW.rank:
+            route = Route.REVIEW
+            reasons.append("review: a check failed, so the draft cannot pass (fail closed)")
+        fixed = apply_fixes(draft.text, findings)
+        if route is Route.REVISE and recheck:
+            assert fixed is not None
+            again = self._check(draft.with_text(fixed), recheck=False)
+            if again.route is not Route.PASS:
+                route = Route.REVIEW
+                reasons.append(f"review: the fixed text still routes to {again.route.value}")
+        verdict = Verdict(draft=draft, route=route, findings=tuple(findings),
+                          personalized_share=share, personalized_spans=spans,
+                          fixed_text=fixed, reasons=tuple(reasons), timings=timings)
+        self.emit(VerdictReached(verdict))
+        return verdict
+
+    def _run_checks(self, ctx: CheckContext) -> tuple[list[Finding], dict[str, float]]:
+        findings: list[Finding] = []
+        timings: dict[str, float] = {}
+        size = len(ctx.draft.text)
+        for check in self.brands.checks_for(ctx.draft.brand):
+            started = time.perf_counter()
+            try:
+                found = list(check.run(ctx))
+                bad = [f for f in found if not 0 <= f.start <= f.end <= size]
+                if bad:
+                    raise ValueError(f"finding {bad[0].code!r} has span {bad[0].start}:"
+                                     f"{bad[0].end} outside the text (length {size})")
+                findings.extend(found)
+            except Exception as exc:
+                log.exception("check %s failed on draft %s", check.name, ctx.draft.id)
+                findings.append(error_finding(check.name, check.category, exc))
+                self.emit(CheckFailed(ctx.draft, check.name, f"{type(exc).__name__}: {exc}"))
+            timings[check.name] = round((time.perf_counter() - started) * 1000, 3)
+        return findings, timings
+
+    def _scoped(self, brand: str | None, hook_name: str) -> Any:
+        return self.host.pm.subset_hook_caller(hook_name, self.brands.foreign_plugins(brand))
+
+    def _adjust(self, ctx: CheckContext, findings: list[Finding]) -> list[Finding]:
+        adjust = self._scoped(ctx.draft.brand, "adjust_finding")
+        kept: list[Finding] = []
+        for finding in findings:
+            try:
+                result = adjust(draft=ctx.draft, finding=finding, guide=ctx.guide)
+            except Exception as exc:
+                kept += [finding, error_finding("adjust_finding", finding.category, exc)]
+                continue
+            if result is None or result is True:
+                kept.append(finding)
+            elif isinstance(result, Finding):
+                kept.append(result)
+        return kept
+
+    def _decide(self, draft: Draft, findings: list[Finding], guide: ResolvedGuide,
+                ) -> RouteDecision:
+        try:
+            decision = self._scoped(draft.brand, "decide_route")(
+                draft=draft, findings=findings, guide=guide)
+            if not isinstance(decision, RouteDecision):
+                raise TypeError(f"decide_route returned {decision!r}, not a RouteDecision")
+            return decision
+        except Exception as exc:
+            log.exception("routing failed for draft %s", draft.id)
+            fallback = default_route(draft, findings, guide)
+            return RouteDecision(fallback.route.at_least(Route.REVIEW),
+                                 (*fallback.reasons, f"review: routing policy failed ({exc})"))
+
+    def _pack_failed(self, draft: Draft, error: str) -> Verdict:
+        finding = Finding(check="plugins", code="brand_pack_failed", category=Category.COMPLIANCE,
+                          severity=Severity.CRITICAL,
+                          message=f"the plugin pack for brand {draft.brand!r} failed to load "
+                                  f"({error}); its drafts are blocked until it is fixed")
+        verdict = Verdict(draft=draft, route=Route.BLOCK, findings=(finding,),
+                          reasons=(f"block: brand pack {draft.brand!r} failed to load",))
+        self.emit(VerdictReached(verdict))
+        return verdict
+
+    def emit(self, event: Event) -> None:
+        """Send an event to every ``record_event`` observer, each in isolation."""
+        for impl in self.host.pm.hook.record_event.get_hookimpls():
+            try:
+                impl.function(*[event for _ in impl.argnames])
+            except Exception:
+                log.exception("observer %s failed on %s", impl.plugin_name, event.name)
