@@ -29,7 +29,8 @@ def _guard(args: argparse.Namespace) -> Guard:
 
 def _write(out: IO[str], verdict: Verdict | None, error: dict[str, Any] | None, fmt: str) -> None:
     if fmt == "text":
-        body = verdict_text(verdict) if verdict is not None else f"ERROR {(error or {}).get('error')}"
+        problem = (error or {}).get("error")
+        body = verdict_text(verdict) if verdict is not None else f"ERROR {problem}"
         out.write(body + "\n\n")
     else:
         data = verdict_json(verdict) if verdict else error

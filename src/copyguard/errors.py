@@ -36,7 +36,8 @@ class GuideError(CopyguardError, ValueError):
 class UnknownBrandError(CopyguardError, LookupError):
     def __init__(self, brand: str, known: Iterable[str]) -> None:
         self.brand, self.known = brand, sorted(known)
-        super().__init__(f"unknown brand {brand!r}; known brands: {', '.join(self.known) or 'none'}")
+        known_list = ", ".join(self.known) or "none"
+        super().__init__(f"unknown brand {brand!r}; known brands: {known_list}")
 
 
 class DuplicateNameError(CopyguardError, ValueError):

@@ -7,10 +7,10 @@ Output line: ``{"id","route","personalized_share","findings":[{"check","code","c
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Mapping
-import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator

@@ -6,8 +6,8 @@ Everything here is a frozen dataclass. JSON enters and leaves through :mod:`copy
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum

@@ -103,7 +103,7 @@ class NlpService:
 
         class _Engine(SpacyNlpEngine):  # type: ignore[misc]
             def load(self) -> None:
-                self.nlp = {language: service.pipeline(language)}
+                self.nlp = {language: service.pipeline(language)}  # type: ignore[assignment]
 
         engine = _Engine(models=[{"lang_code": language, "model_name": f"copyguard-{language}"}],
                          ner_model_configuration=NerModelConfiguration())

@@ -67,7 +67,8 @@ class PluginHost:
     review_sinks: dict[str, Registration] = field(default_factory=dict)
 
     def plugin_names(self) -> list[str]:
-        return sorted(name for name, _ in self.pm.list_name_plugin() if name is not None)
+        return sorted(name for name, plugin in self.pm.list_name_plugin()
+                      if name is not None and plugin is not None)
 
 
 def _names_from_env(variable: str) -> set[str] | None:
@@ -151,7 +152,8 @@ def _collect(host: PluginHost) -> None:
     def guide_registrar(plugin: str) -> Callable[[BrandGuide | Path], None]:
         def register(guide: BrandGuide | Path) -> None:
             if not isinstance(guide, BrandGuide | Path):
-                raise TypeError(f"plugin {plugin!r} registered {guide!r}: need a BrandGuide or Path")
+                raise TypeError(
+                    f"plugin {plugin!r} registered {guide!r}: need a BrandGuide or a Path")
             host.guides.append(Registration(plugin, guide))
         return register
 
