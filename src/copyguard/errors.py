@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 
 class CopyguardError(Exception):
@@ -21,6 +22,9 @@ class InputError(CopyguardError, ValueError):
         at = f"field {field!r}: " if field else ""
         super().__init__(f"{prefix}{at}{message}")
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable across worker processes
+        return _rebuild_input_error, (self.problem, self.source, self.line, self.field)
+
 
 class GuideError(CopyguardError, ValueError):
     """A brand guide that does not load; it never half-loads."""
@@ -32,6 +36,9 @@ class GuideError(CopyguardError, ValueError):
         at = f" field {field!r}:" if field else ""
         super().__init__(f"{where or '<guide>'}:{at} {message}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return GuideError, (self.path, self.line, self.field, self.problem)
+
 
 class UnknownBrandError(CopyguardError, LookupError):
     def __init__(self, brand: str, known: Iterable[str]) -> None:
@@ -39,6 +46,14 @@ class UnknownBrandError(CopyguardError, LookupError):
         known_list = ", ".join(self.known) or "none"
         super().__init__(f"unknown brand {brand!r}; known brands: {known_list}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return UnknownBrandError, (self.brand, self.known)
+
 
 class DuplicateNameError(CopyguardError, ValueError):
     """Two plugins, checks or guides registered under one name."""
+
+
+def _rebuild_input_error(problem: str, source: str | None, line: int | None,
+                         field: str | None) -> InputError:
+    return InputError(problem, source=source, line=line, field=field)

@@ -70,6 +70,7 @@ class Guard:
         max_chars: int = DEFAULT_MAX_CHARS,
         host: PluginHost | None = None,
     ) -> None:
+        disabled_plugins = list(disabled_plugins)
         self.host = host or build_plugin_manager(
             load_entrypoints=load_entrypoints, extra_plugins=plugins, disabled=disabled_plugins)
         dirs = default_brand_dirs() if brand_dirs is None else [Path(d) for d in brand_dirs]
@@ -77,6 +78,12 @@ class Guard:
         self.nlp = NlpService(models)
         self.brand = brand
         self.max_chars = max_chars
+        # What a worker process needs to build the same guard (see copyguard.batch).
+        self.config: dict[str, Any] = {
+            "brand": brand, "brand_dirs": [str(d) for d in dirs], "models": models,
+            "load_entrypoints": load_entrypoints, "disabled_plugins": list(disabled_plugins),
+            "max_chars": max_chars}
+        self._has_extra_plugins = bool(plugins)
         if brand is not None and self.brands.failed_pack(brand) is None:
             self.brands.get(brand)  # fail fast: unknown brand or invalid guide
 
@@ -86,10 +93,23 @@ class Guard:
         """Check one draft (a :class:`Draft`, a JSON-like mapping, or text plus context)."""
         return self._check(self.prepare(draft, **context), recheck=True)
 
-    def check_many(self, drafts: Iterable[Draft | Mapping[str, Any] | str]) -> Iterator[Verdict]:
-        """Check drafts one after another, yielding verdicts in order as they are ready."""
-        for draft in drafts:
-            yield self.check(draft)
+    def check_many(self, drafts: Iterable[Draft | Mapping[str, Any] | str], *,
+                   workers: int = 1) -> Iterator[Verdict]:
+        """Yield verdicts in input order as they are ready, reading ``drafts`` lazily.
+
+        ``workers > 1`` checks in that many processes (``0``: one per core); plugins passed to
+        the constructor as objects cannot travel to workers, so that combination is refused.
+        The first draft that cannot be checked raises its :class:`InputError`.
+        """
+        from copyguard.batch import check_stream
+
+        if workers != 1 and self._has_extra_plugins:
+            raise ValueError("worker processes need plugins installed as entry points, "
+                             "not passed as objects")
+        for result in check_stream(self, drafts, workers=workers):
+            if not isinstance(result, Verdict):
+                raise result
+            yield result
 
     async def acheck(self, draft: Draft | Mapping[str, Any] | str, **context: Any) -> Verdict:
         """:meth:`check` off the event loop (checks are CPU-bound)."""

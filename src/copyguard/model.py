@@ -7,11 +7,10 @@ Everything here is a frozen dataclass. JSON enters and leaves through :mod:`copy
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any
 
 
@@ -67,7 +66,40 @@ class Route(StrEnum):
 
 _ROUTE_ORDER = tuple(Route)
 
-EMPTY: Mapping[str, Any] = MappingProxyType({})
+class FrozenMap(Mapping[str, Any]):
+    """A read-only mapping that pickles (verdicts cross process boundaries in batch mode)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        object.__setattr__(self, "_data", dict(data or {}))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("FrozenMap is read-only")
+
+    def __reduce__(self) -> tuple[type[FrozenMap], tuple[dict[str, Any]]]:
+        return FrozenMap, (self._data,)
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self) == dict(other) if isinstance(other, Mapping) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._data.items(), key=repr)))
+
+
+EMPTY: Mapping[str, Any] = FrozenMap()
 
 
 def no_data() -> Mapping[str, Any]:
@@ -77,7 +109,7 @@ def no_data() -> Mapping[str, Any]:
 
 def frozen_map(values: Mapping[str, Any] | None) -> Mapping[str, Any]:
     """A read-only copy of a mapping (dataclass fields must not be mutated behind our back)."""
-    return MappingProxyType(dict(values or {}))
+    return FrozenMap(values)
 
 
 @dataclass(frozen=True, slots=True)
