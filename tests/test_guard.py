@@ -186,3 +186,22 @@ def test_oversize_drafts_and_unknown_brands_are_input_errors():
         guard.check({"text": "hi", "brand": "acme"})
     with pytest.raises(UnknownBrandError):
         isolated_guard(brand="acme")
+
+
+def test_a_check_past_its_time_budget_is_abandoned_and_fails_closed():
+    import time
+
+    class Hanging(WordCheck):
+        def run(self, ctx):
+            time.sleep(3)
+            return iter(())
+
+    guard = isolated_guard(ChecksPlugin(Hanging("hanging", "x"), WordCheck("w", "tent",
+                                                                          Severity.INFO)),
+                           check_timeout=0.2)
+    started = time.perf_counter()
+    verdict = guard.check("A tent")
+    assert time.perf_counter() - started < 2
+    assert codes(verdict.findings) == ["hanging.check_error", "w.word"]
+    assert "budget" in verdict.findings[0].message
+    assert verdict.route is Route.REVIEW

@@ -7,8 +7,10 @@ import dataclasses
 import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from copyguard.checks import Check
 from copyguard.context import CheckContext
@@ -23,9 +25,13 @@ from copyguard.provenance import personalized_share
 from copyguard.registry import BrandRegistry, default_brand_dirs
 from copyguard.routing import CHECK_ERROR, RouteDecision, default_route
 
+if TYPE_CHECKING:
+    from copyguard.integrations.langchain import GuardedRunnable, GuardRunnable
+
 log = logging.getLogger("copyguard")
 
 DEFAULT_MAX_CHARS = 100_000
+DEFAULT_CHECK_TIMEOUT = 10.0  # seconds one check may take on one draft
 
 
 def error_finding(check: str, category: Category, exc: BaseException) -> Finding:
@@ -33,6 +39,10 @@ def error_finding(check: str, category: Category, exc: BaseException) -> Finding
     return Finding(check=check, code=CHECK_ERROR, category=category, severity=Severity.ERROR,
                    message=f"check {check!r} failed ({type(exc).__name__}: {exc}); "
                            "the draft needs a human review")
+
+
+def _collect(check: Check, ctx: CheckContext) -> list[Finding]:
+    return list(check.run(ctx))
 
 
 def apply_fixes(text: str, findings: Sequence[Finding]) -> str | None:
@@ -68,6 +78,7 @@ class Guard:
         disabled_plugins: Iterable[str] = (),
         models: Mapping[str, str] | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
+        check_timeout: float = DEFAULT_CHECK_TIMEOUT,
         host: PluginHost | None = None,
     ) -> None:
         disabled_plugins = list(disabled_plugins)
@@ -78,11 +89,14 @@ class Guard:
         self.nlp = NlpService(models)
         self.brand = brand
         self.max_chars = max_chars
+        self.check_timeout = check_timeout
+        # Checks run on these threads so a runaway check can be abandoned at its time budget.
+        self._runner = ThreadPoolExecutor(max_workers=32, thread_name_prefix="copyguard-check")
         # What a worker process needs to build the same guard (see copyguard.batch).
         self.config: dict[str, Any] = {
             "brand": brand, "brand_dirs": [str(d) for d in dirs], "models": models,
             "load_entrypoints": load_entrypoints, "disabled_plugins": list(disabled_plugins),
-            "max_chars": max_chars}
+            "max_chars": max_chars, "check_timeout": check_timeout}
         self._has_extra_plugins = bool(plugins)
         if brand is not None and self.brands.failed_pack(brand) is None:
             self.brands.get(brand)  # fail fast: unknown brand or invalid guide
@@ -127,6 +141,20 @@ class Guard:
 
     def guide(self, brand: str | None = None) -> BrandGuide:
         return self.brands.get(brand if brand is not None else self.brand)
+
+    def as_runnable(self, **context: Any) -> GuardRunnable:
+        """A LangChain Runnable that checks the copy it receives and returns the Verdict:
+        ``copy_chain | guard.as_runnable(locale="de-DE")`` (context fills draft fields)."""
+        from copyguard.integrations.langchain import GuardRunnable
+
+        return GuardRunnable(guard=self, context=context)
+
+    def wrap(self, chain: Any, on_fail: str = "raise", **options: Any) -> GuardedRunnable:
+        """Put this guard around a LangChain copy generator; see
+        :func:`copyguard.integrations.langchain.wrap` for ``on_fail`` and the options."""
+        from copyguard.integrations.langchain import wrap
+
+        return wrap(self, chain, on_fail, **options)
 
     @property
     def checks(self) -> list[Check]:
@@ -174,7 +202,12 @@ class Guard:
         for check in self.brands.checks_for(ctx.draft.brand):
             started = time.perf_counter()
             try:
-                found = list(check.run(ctx))
+                future = self._runner.submit(_collect, check, ctx)
+                try:
+                    found = future.result(timeout=self.check_timeout)
+                except FutureTimeout:
+                    raise TimeoutError(f"took longer than its {self.check_timeout:g} s budget; "
+                                       "abandoned") from None
                 bad = [f for f in found if not 0 <= f.start <= f.end <= size]
                 if bad:
                     raise ValueError(f"finding {bad[0].code!r} has span {bad[0].start}:"
