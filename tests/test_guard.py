@@ -205,3 +205,13 @@ def test_a_check_past_its_time_budget_is_abandoned_and_fails_closed():
     assert codes(verdict.findings) == ["hanging.check_error", "w.word"]
     assert "budget" in verdict.findings[0].message
     assert verdict.route is Route.REVIEW
+
+
+def test_a_sensitive_hint_does_not_block():
+    class Hint(WordCheck):
+        category = Category.SENSITIVE
+
+    guard = isolated_guard(ChecksPlugin(Hint("hint", "Hola", Severity.INFO),
+                                        Hint("hit", "embarazo", Severity.CRITICAL)))
+    assert guard.check("Hola, amigos", locale="es-ES").route is Route.PASS
+    assert guard.check("Hola: tu embarazo", locale="es-ES").route is Route.BLOCK

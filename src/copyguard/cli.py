@@ -1,7 +1,8 @@
 """The ``copyguard`` command.
 
 Exit codes: 0 every draft passed; 1 at least one draft was flagged (revise, review or block);
-2 a usage or input error (a bad file, a malformed line, an unknown brand).
+2 a usage or input error (a bad file, a malformed line, an unknown brand), or the review
+store of ``--review-store`` failed (the batch stops; output so far is queued, re-run safely).
 """
 
 from __future__ import annotations
@@ -9,16 +10,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
+from copyguard.batch import check_stream
+from copyguard.brand.cli import add_brand_parsers
 from copyguard.errors import CopyguardError, InputError
+from copyguard.evaluate import add_eval_parser
 from copyguard.guard import Guard
 from copyguard.io import error_json, parse_line, verdict_json
 from copyguard.model import Draft, Verdict
 from copyguard.render import verdict_text
+from copyguard.review.cli import add_review_parser, batch_sink
 
 EXIT_PASS, EXIT_FLAGGED, EXIT_INPUT = 0, 1, 2
 
@@ -54,6 +60,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     source = "<stdin>" if args.file == "-" else args.file
     try:
         guard = _guard(args)
+        sink = batch_sink(guard.host, args.review_store) if args.review_store else None
     except CopyguardError as exc:
         print(f"copyguard: {exc}", file=sys.stderr)
         return EXIT_INPUT
@@ -72,7 +79,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             from tqdm import tqdm
 
             items = tqdm(items, desc="checking", unit="draft", file=sys.stderr)
-        return _run(guard, items, fmt, sys.stdout)
+        return _run(guard, items, fmt, sys.stdout, workers=args.workers, sink=sink)
 
 
 def _single(stream: IO[str], source: str) -> Draft | InputError:
@@ -85,24 +92,28 @@ def _single(stream: IO[str], source: str) -> Draft | InputError:
 
 
 def _run(guard: Guard, items: Iterator[tuple[int, Draft | InputError]], fmt: str,
-         out: IO[str]) -> int:
+         out: IO[str], workers: int = 1, sink: Callable[[Verdict], str] | None = None) -> int:
+    pending: deque[tuple[int, str | None]] = deque()  # line number and draft id, in order
+
+    def drafts() -> Iterator[Draft | InputError]:
+        for number, item in items:
+            pending.append((number, item.id if isinstance(item, Draft) else None))
+            yield item
+
     status = EXIT_PASS
-    for number, item in items:
-        verdict, error = None, None
-        if isinstance(item, InputError):
-            error = error_json(item)
-        else:
-            try:
-                verdict = guard.check(item)
-            except CopyguardError as exc:  # unknown brand, invalid guide, oversize draft
-                wrapped = exc if isinstance(exc, InputError) else InputError(str(exc))
-                wrapped.line = wrapped.line or number
-                error = {**error_json(wrapped, item.id), "line": number}
-        if error is not None:
-            status = EXIT_INPUT
-        elif verdict is not None and not verdict.passed and status == EXIT_PASS:
-            status = EXIT_FLAGGED
-        _write(out, verdict, error, fmt)
+    for result in check_stream(guard, drafts(), workers=workers):
+        number, draft_id = pending.popleft()
+        if isinstance(result, Verdict):
+            if sink is not None and not result.passed:
+                sink(result)  # raises (and stops the batch) when the review store fails
+            if not result.passed and status == EXIT_PASS:
+                status = EXIT_FLAGGED
+            _write(out, result, None, fmt)
+            continue
+        status = EXIT_INPUT
+        error = error_json(result, draft_id)
+        error["line"] = error.get("line") or number
+        _write(out, None, error, fmt)
     return status
 
 
@@ -119,21 +130,6 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     return EXIT_INPUT if guard.host.failures else EXIT_PASS
 
 
-def cmd_brands(args: argparse.Namespace) -> int:
-    guard = _guard(args)
-    status = EXIT_PASS
-    for brand, source in sorted(guard.brands.sources().items()):
-        try:
-            guide = guard.brands.get(brand)
-            print(f"{brand}\t{guide.version}\t{guide.industry or '-'}\t{source.origin}")
-        except CopyguardError as exc:
-            status = EXIT_INPUT
-            print(f"{brand}\tINVALID\t{exc}")
-    for failure in guard.host.failures:
-        print(f"{failure.name}\tFAILED\t{failure.error}")
-    return status
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="copyguard", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -148,12 +144,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--batch", action="store_true", help="JSONL in, JSONL out, line by line")
     check.add_argument("--format", choices=("text", "json", "jsonl"))
     check.add_argument("--quiet", action="store_true", help="no progress bar")
+    check.add_argument("--workers", type=int, default=1,
+                       help="worker processes for --batch (0 = one per core; default 1)")
+    check.add_argument("--review-store", metavar="URL",
+                       help="queue every non-pass verdict for human review (sqlite:///file or "
+                            "postgresql://...)")
     check.set_defaults(func=cmd_check)
 
     sub.add_parser("plugins", parents=[common], help="list plugins and their checks"
                    ).set_defaults(func=cmd_plugins)
-    sub.add_parser("brands", parents=[common], help="list brand guides"
-                   ).set_defaults(func=cmd_brands)
+    add_brand_parsers(sub, common)
+    add_eval_parser(sub, common)
+    add_review_parser(sub)
     return parser
 
 

@@ -142,6 +142,27 @@ class Guard:
     def guide(self, brand: str | None = None) -> BrandGuide:
         return self.brands.get(brand if brand is not None else self.brand)
 
+    def minimize(self, recipient: Any, campaign: Any = None, *, brand: str | None = None,
+                 locale: str = "en", channel: str | None = None) -> dict[str, Any]:
+        """The recipient facts a copy model may be given (data minimization before
+        generation), under the brand's personalization policy for ``locale``/``channel``.
+
+        ``recipient`` and ``campaign`` are :class:`Recipient`/:class:`Campaign` objects or
+        JSON-like mappings. Returns ``{"facts": [{"field": "profile.first_name", "value":
+        "Maria"}, ...], "withheld": [{"field": "profile.email", "reason": "identifier"},
+        ...], "max_facts": 3}``: facts most relevant first (at most ``max_facts``, name and
+        title counting as one; browsed items carry ``"observed": true``, purchases too recent
+        to promote ``"avoid_promoting": true``); ``withheld`` gives each left-out field and
+        why, never its value. See :func:`copyguard.minimize.minimize`.
+        """
+        from copyguard.minimize import minimize
+        from copyguard.model import Channel
+
+        language = locale.split("-")[0].lower()
+        policy = self.guide(brand).resolve(locale, Channel(channel or "email")).guide
+        return minimize(recipient, campaign, policy=policy.personalization, language=language,
+                        tokenize=self.nlp.pipeline(language).tokenizer)
+
     def as_runnable(self, **context: Any) -> GuardRunnable:
         """A LangChain Runnable that checks the copy it receives and returns the Verdict:
         ``copy_chain | guard.as_runnable(locale="de-DE")`` (context fills draft fields)."""

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from copyguard.events import Event
     from copyguard.guides import BrandGuide, ResolvedGuide
     from copyguard.model import Draft, Finding
+    from copyguard.review.records import ReviewDecision
     from copyguard.routing import RouteDecision
 
 PROJECT = "copyguard"
@@ -78,6 +79,16 @@ def decide_route(
     The built-in policy is registered ``trylast``; a plugin replaces it by returning a decision,
     or tightens it with a ``wrapper=True`` implementation. The guard never lets a draft with
     error findings from a crashed check pass, whatever this hook returns.
+    """
+
+
+@hookspec
+def review_decided(decision: ReviewDecision) -> None:
+    """A reviewer approved or rejected a queued draft (fired after the decision is stored).
+
+    ``decision.text`` is the copy to release when approved (the reviewer's edit, if any).
+    Every implementation is called in isolation; one that raises is recorded in the item's
+    audit trail as ``notify_failed`` and cannot undo the decision.
     """
 
 

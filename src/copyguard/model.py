@@ -70,6 +70,7 @@ class FrozenMap(Mapping[str, Any]):
     """A read-only mapping that pickles (verdicts cross process boundaries in batch mode)."""
 
     __slots__ = ("_data",)
+    _data: dict[str, Any]
 
     def __init__(self, data: Mapping[str, Any] | None = None) -> None:
         object.__setattr__(self, "_data", dict(data or {}))

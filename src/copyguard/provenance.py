@@ -1,84 +1,469 @@
 """Provenance: which words of a draft come from the recipient's data, and the share they take.
 
-Every recipient value (profile fields, purchased and browsed items) is searched in the text
-case- and accent-insensitively on word boundaries. ``personalized_share`` is the fraction of
-the draft's words that fall inside those spans.
+Every recipient datum (profile fields, purchased and browsed items and their categories, dates
+of purchases and visits, the birthday) is looked for among the draft's words, tolerating case,
+accents, possessives ("Maria's", German "Marias"), inflection (Snowball stems), derived place
+names ("Berliner") and light paraphrase of item names (weighted token overlap). Relative dates
+("last Tuesday", "yesterday") are resolved against ``campaign.sent_at``. Misspelt names ("Jon"
+for "John") are traced to the name field they try to use.
+
+The personalized share is defined in ``docs/personalization.md``: the words of every span,
+plus the whole clause around a fact (anything but a name or title) when that clause speaks to
+the recipient ("Since you love running").
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from copyguard.model import PersonalizedSpan, Recipient
+from spacy.tokens import Doc
+
+from copyguard.model import Campaign, Draft, PersonalizedSpan, Recipient
+from copyguard.personalization import dates
+from copyguard.personalization.lexicon import Lexicon, field_roles, lexicon
+from copyguard.personalization.matching import (
+    Word,
+    accent_differs,
+    derived_place,
+    digit_matches,
+    find_sequence,
+    misspelling,
+    paraphrase_matches,
+    same_name,
+    same_stem,
+    value_words,
+    words_of,
+)
+from copyguard.personalization.text import (
+    clause_ids,
+    fold,
+    is_word,
+    sentence_at,
+    sentence_spans,
+)
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
-
     from copyguard.context import CheckContext
 
-# Profile fields that identify the sender side or carry no personal content.
-_IGNORED_FIELDS = frozenset({"id", "title", "language", "locale", "gender"})
+__all__ = ["Match", "Provenance", "fact_key", "fold", "personalized_share",
+           "personalized_spans", "reference_time", "send_time", "share_breakdown", "trace"]
+
+MEMO_KEY = "copyguard.provenance"
+# Languages written without spaces: values are found as substrings, not word sequences.
+_UNSPACED = frozenset({"ja", "zh", "th", "lo", "km", "my"})
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+# Which match wins where matches overlap: longer first, then the surer kind, then the field.
+_KIND_RANK = {"exact": 0, "inflected": 1, "birth_date": 1, "date": 2, "birthday": 2,
+              "derived": 3, "paraphrase": 4, "misspelt": 5}
+_ROLE_RANK = {"name": 0, "title": 1, "contact": 2, "birthday": 3, "date": 3, "location": 4,
+              "text": 5, "item": 6}
 
 
-def fold(text: str) -> str:
-    """Lower-case and strip accents, keeping exactly one character per input character."""
-    return "".join(_fold_char(char) for char in text)
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A personalized span with how it was found.
+
+    ``kind``: ``exact``, ``inflected`` (same stems), ``derived`` (place adjective),
+    ``paraphrase`` (item name reworded), ``misspelt`` (a name written wrong), ``date`` (a day
+    tied to a purchase or visit), ``birthday`` (the word or the month) or ``birth_date`` (the
+    date, year or age of birth). ``value`` is the recipient's value it came from.
+    """
+
+    start: int
+    end: int
+    field: str
+    text: str
+    kind: str
+    value: str
+    score: float = 1.0
+
+    @property
+    def span(self) -> PersonalizedSpan:
+        return PersonalizedSpan(self.start, self.end, self.field, self.text)
 
 
-def _fold_char(char: str) -> str:
-    decomposed = unicodedata.normalize("NFD", char)
-    if len(decomposed) > 1 and all(unicodedata.combining(c) for c in decomposed[1:]):
-        char = decomposed[0]
-    return char.lower()[0]
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Every personalized span of one draft, in text order, and the draft's words."""
+
+    matches: tuple[Match, ...]
+    words: tuple[Word, ...] = ()
+
+    @property
+    def spans(self) -> tuple[PersonalizedSpan, ...]:
+        return tuple(match.span for match in self.matches)
+
+    def of_kind(self, *kinds: str) -> list[Match]:
+        return [m for m in self.matches if m.kind in kinds]
+
+
+def reference_time(draft: Draft) -> datetime:
+    """When the copy is read: ``campaign.sent_at``, else now (UTC); always timezone-aware."""
+    return send_time(draft.campaign)
+
+
+def send_time(campaign: Campaign) -> datetime:
+    return as_utc(campaign.sent_at) if campaign.sent_at else datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Naive datetimes in recipient and campaign data are taken as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def recipient_values(recipient: Recipient) -> Iterator[tuple[str, str]]:
     """(field, value) for every recipient datum that could show up in copy."""
     for name, value in recipient.profile.items():
-        if name not in _IGNORED_FIELDS and value:
+        if value:
             yield f"profile.{name}", str(value)
     for i, purchase in enumerate(recipient.purchases):
         yield f"purchases[{i}].item", purchase.item
+        if purchase.category:
+            yield f"purchases[{i}].category", purchase.category
     for i, event in enumerate(recipient.browsing):
         yield f"browsing[{i}].item", event.item
+    for name, value in recipient.sensitive.items():
+        if value:
+            yield f"sensitive.{name}", str(value)
 
 
-def find_value(text_folded: str, value: str) -> Iterator[tuple[int, int]]:
-    needle = fold(value.strip())
-    if len(needle) < 2:
-        return
-    pattern = r"(?<!\w)" + re.escape(needle).replace(r"\ ", r"\s+") + r"(?!\w)"
-    for match in re.finditer(pattern, text_folded):
-        yield match.start(), match.end()
+def role_of(field: str) -> str:
+    """``name``, ``title``, ``contact``, ``birthday``, ``date``, ``location``, ``text``,
+    ``item`` or ``ignored``."""
+    return field_roles().role(field).split(":")[0]
+
+
+def fact_key(field: str) -> str:
+    """What counts as one fact: all name parts and the title are one (the name); a purchase
+    or visit is one whatever is said of it (item, category, date); else the field."""
+    if role_of(field) in {"name", "title"}:
+        return "name"
+    match = re.match(r"(purchases|browsing)\[\d+\]", field)
+    return match.group() if match else field
+
+
+def trace(ctx: CheckContext) -> Provenance:
+    """The draft's provenance, computed once per draft and shared by every check."""
+    tokenizer = ctx.nlp.pipeline(ctx.draft.language).tokenizer
+    return ctx.memo(MEMO_KEY, lambda: build(ctx.draft, ctx.doc, tokenizer))
 
 
 def personalized_spans(ctx: CheckContext) -> tuple[PersonalizedSpan, ...]:
-    text = ctx.draft.text
-    folded = fold(text)
-    spans: list[PersonalizedSpan] = []
-    for field, value in recipient_values(ctx.draft.recipient):
-        for start, end in find_value(folded, value):
-            spans.append(PersonalizedSpan(start, end, field, text[start:end]))
-    return tuple(_drop_nested(spans))
+    return trace(ctx).spans
 
 
-def _drop_nested(spans: list[PersonalizedSpan]) -> Iterator[PersonalizedSpan]:
-    """Keep the longest span where spans overlap (a full name over its first name)."""
-    kept: list[PersonalizedSpan] = []
-    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
-        if kept and span.start < kept[-1].end:
+class _Tracer:
+    """Collects candidate matches for one draft; :meth:`result` resolves overlaps."""
+
+    def __init__(self, draft: Draft, doc: Doc, tokenize: Callable[[str], Doc]) -> None:
+        self.draft, self.text, self.tokenize = draft, draft.text, tokenize
+        self.folded = fold(draft.text)
+        self.lex: Lexicon = lexicon(draft.language)
+        self.words = words_of(doc)
+        self.ref = reference_time(draft).date()
+        self.unspaced = draft.language in _UNSPACED
+        self.candidates: list[tuple[Match, str]] = []
+
+    def add(self, start: int, end: int, field: str, kind: str, value: str,
+            score: float = 1.0) -> None:
+        if 0 <= start < end <= len(self.text):
+            self.candidates.append((Match(start, end, field, self.text[start:end], kind, value,
+                                          score), role_of(field)))
+
+    # -- values ---------------------------------------------------------------------------
+
+    def values(self) -> None:
+        seen: set[tuple[str, str]] = set()
+        for field, value in recipient_values(self.draft.recipient):
+            role = role_of(field)
+            key = (fact_key(field) if role in {"name", "title"} else role, fold(value).strip())
+            if role in {"ignored", "birthday"} or key in seen or not _worth_matching(value, role):
+                continue
+            seen.add(key)
+            if role == "date":
+                self.profile_date(field, value)
+            elif self.unspaced or _CJK.search(value):
+                self.substring(field, value)
+            else:
+                self.words_value(field, value, role)
+
+    def substring(self, field: str, value: str) -> None:
+        needle = fold(value.strip())
+        for match in re.finditer(re.escape(needle), self.folded):
+            self.add(match.start(), match.end(), field, "exact", value)
+
+    def words_value(self, field: str, value: str, role: str) -> None:
+        vwords = value_words(value, self.tokenize)
+        if not vwords:
+            return
+        if role in {"name", "title"}:
+            suffixes = self.lex.possessive_suffixes
+            for start, end in find_sequence(
+                    self.words, vwords, lambda w, v: same_name(w, v, suffixes)):
+                kind = "exact"
+                if role == "name" and any(accent_differs(w, v) for w, v in zip(
+                        self._words_in(start, end), vwords, strict=False)):
+                    kind = "misspelt"
+                self.add(start, end, field, kind, value)
+        elif role == "contact":
+            found = list(digit_matches(self.text, value))
+            if not found:
+                found = list(find_sequence(self.words, vwords,
+                                           lambda w, v: len(w.text) if w.norm == v.norm else None))
+            for start, end in found:
+                self.add(start, end, field, "exact", value)
+        elif len(vwords) == 1 or role == "location":
+            for start, end in find_sequence(self.words, vwords, _stem_length):
+                exact = fold(self.text[start:end]) == fold(value)
+                self.add(start, end, field, "exact" if exact else "inflected", value)
+            if role == "location" and len(vwords) == 1:
+                for word in self.words:
+                    if derived_place(word, vwords[0]) and not same_stem(word, vwords[0]):
+                        self.add(word.start, word.end, field, "derived", value)
+        else:
+            for start, end, score in paraphrase_matches(self.words, vwords):
+                exact = fold(self.text[start:end]) == fold(value)
+                self.add(start, end, field, "exact" if exact else "paraphrase", value, score)
+
+    def _words_in(self, start: int, end: int) -> list[Word]:
+        return [w for w in self.words if start <= w.start < end]
+
+    # -- dates ----------------------------------------------------------------------------
+
+    def mentions(self) -> list[dates.DateMention]:
+        found = list(dates.explicit_mentions(self.folded, self.lex, self.draft.region))
+        found += dates.relative_mentions(self.folded, self.lex, self.ref)
+        return found
+
+    def events(self) -> None:
+        recipient = self.draft.recipient
+        days = [(f"purchases[{i}].date", p.item, p.date)
+                for i, p in enumerate(recipient.purchases) if p.date]
+        days += [(f"browsing[{i}].at", b.item, as_utc(b.at).date())
+                 for i, b in enumerate(recipient.browsing) if b.at]
+        if not days:
+            return
+        for mention in self.mentions():
+            for field, item, day in days:
+                if mention.means(day):
+                    self.add(mention.start, mention.end, field, "date", item)
+
+    def profile_date(self, field: str, value: str) -> None:
+        parsed = dates.parse_birthdate(value)
+        if parsed is None or parsed.year is None:
+            return
+        for start, end, year in dates.year_mentions(self.folded):
+            if year == parsed.year:
+                self.add(start, end, field, "date", value)
+        day = date(parsed.year, parsed.month, parsed.day)
+        for mention in self.mentions():
+            if mention.means(day):
+                self.add(mention.start, mention.end, field, "date", value)
+
+    def birthday(self) -> None:
+        """The word "birthday" and the birth month count; the date, year or age is a
+        disclosure (``birth_date``)."""
+        roles = field_roles()
+        profile = self.draft.recipient.profile
+        field = next((f for f in profile if f.lower() in roles.birthdays and profile[f]), None)
+        if field is None or self.lex.birthday is None:
+            return
+        value = str(profile[field])
+        name = f"profile.{field}"
+        parsed = dates.parse_birthdate(value)
+        bday_sentences: list[tuple[int, int]] = []
+        for match in self.lex.birthday.finditer(self.folded):
+            self.add(match.start(), match.end(), name, "birthday", value)
+            bday_sentences.append(sentence_at(self.text, match.start()))
+        if parsed is None:
+            return
+        in_bday = [s for s in sentence_spans(self.text) if s in bday_sentences]
+
+        def near_birthday(start: int) -> bool:
+            return any(s <= start < e for s, e in in_bday)
+
+        for start, end, month in dates.month_mentions(self.text, self.folded, self.lex):
+            if month == parsed.month and near_birthday(start):
+                self.add(start, end, name, "birthday", value)
+        for mention in dates.explicit_mentions(self.folded, self.lex, self.draft.region):
+            if mention.month_day == (parsed.month, parsed.day):
+                self.add(mention.start, mention.end, name, "birth_date", value)
+        for start, end, year in dates.year_mentions(self.folded):
+            if year == parsed.year and near_birthday(start):
+                self.add(start, end, name, "birth_date", value)
+        age = parsed.age_on(self.ref)
+        for pattern in self.lex.age:
+            for match in pattern.finditer(self.folded):
+                if age is not None and self.lex.number(match.group("num")) in {age, age + 1}:
+                    self.add(match.start(), match.end(), name, "birth_date", value)
+
+    # -- misspelt names -------------------------------------------------------------------
+
+    def misspelt_names(self) -> None:
+        names = [(f"profile.{f}", str(v)) for f, v in self.draft.recipient.profile.items()
+                 if v and role_of(f"profile.{f}") == "name"]
+        if not names or self.unspaced:
+            return
+        parts = [(field, w) for field, value in names for w in value_words(value, self.tokenize)]
+        for word in self.words:
+            if not (word.is_titlecase and word.text.isalpha() and not word.is_stop
+                    and len(word.norm) >= 3 and self._addressable(word)):
+                continue
+            for field, part in parts:
+                if misspelling(word, part):
+                    self.add(word.start, word.end, field, "misspelt", part.text)
+                    break
+
+    def _addressable(self, word: Word) -> bool:
+        """Whether the word stands where a name addresses the reader: after a greeting
+        ("Hi Jon", "Dear Mrs Jon") or as a vocative ("Thanks, Jon." / "Jon, your ...").
+        Elsewhere a near-miss is more likely someone else's name ("Mariam Abacha")."""
+        sentence_start = sentence_at(self.text, word.start)[0]
+        before = self.folded[sentence_start:word.start]
+        title = re.search(r"(\S+)\s*$", before)
+        if title and title.group(1) in self.lex.titles:
+            before = before[:title.start()]
+        if self.lex.greeting_end is not None and self.lex.greeting_end.search(before):
+            return True
+        after = self.text[word.end:].lstrip(" ")
+        if before.rstrip().endswith(","):
+            return after[:1] in {"", ",", ".", "!", "?", ";", ":"}
+        return word.after_break and after[:1] == ","
+
+    # -- resolution -----------------------------------------------------------------------
+
+    def result(self) -> Provenance:
+        ranked = sorted(self.candidates, key=lambda c: (
+            -(c[0].end - c[0].start), _KIND_RANK.get(c[0].kind, 9), _ROLE_RANK.get(c[1], 9),
+            -c[0].score))
+        kept: list[Match] = []
+        for match, role in ranked:
+            if any(match.start < k.end and k.start < match.end for k in kept):
+                continue
+            if self._generic(match, role) and not self._addressed(match, role):
+                continue
+            kept.append(match)
+        return Provenance(tuple(sorted(kept, key=lambda m: (m.start, m.end))), tuple(self.words))
+
+    def _generic(self, match: Match, role: str) -> bool:
+        """Whether a match is personal only when tied to "you": purchased, browsed or
+        sensitive items and their categories are ordinary words in brand copy too ("boots
+        for every trail"), as is a one-word profile value."""
+        if match.kind not in {"exact", "inflected", "paraphrase"}:
+            return False
+        return role == "item" or (role == "text" and len(match.value.split()) == 1)
+
+    def _addressed(self, match: Match, role: str) -> bool:
+        """Whether the match's clause speaks to the recipient ("your", "you"); for a profile
+        value the whole sentence may ("As a Gold member, you get early access")."""
+        if self.lex.second_person is None:
+            return True
+        inside = [w for w in self.words if match.start <= w.start < match.end]
+        if not inside:
+            return False
+        if role == "text":
+            start, end = sentence_at(self.text, match.start)
+        else:
+            clause = [w for w in self.words if w.clause == inside[0].clause]
+            start, end = clause[0].start, clause[-1].end
+        return self.lex.second_person.search(self.folded[start:end]) is not None
+
+
+def _stem_length(word: Word, value: Word) -> int | None:
+    return len(word.text) if same_stem(word, value) else None
+
+
+def _worth_matching(value: str, role: str) -> bool:
+    """Skip values too short to be told apart from ordinary words (one CJK character is a
+    word: "李" is a surname)."""
+    folded = fold(value).strip()
+    if _CJK.search(folded):
+        return len(folded) >= (1 if role in {"name", "title"} else 2)
+    if role in {"name", "title"}:
+        return len(folded) >= 2
+    return len(folded) >= 3 or (len(folded) >= 2 and folded.isdigit())
+
+
+def build(draft: Draft, doc: Doc, tokenize: Callable[[str], Doc]) -> Provenance:
+    """Trace every recipient value in ``draft`` (tokenized as ``doc``)."""
+    tracer = _Tracer(draft, doc, tokenize)
+    tracer.values()
+    tracer.events()
+    tracer.birthday()
+    tracer.misspelt_names()
+    return tracer.result()
+
+
+# -- the personalized share ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ShareBreakdown:
+    """The share and what it is made of (word counts and the counted character ranges)."""
+
+    share: float
+    words: int
+    personalized_words: int
+    ranges: tuple[tuple[int, int], ...]
+
+
+def is_address(field: str) -> bool:
+    """Names and titles address the recipient; every other field is a fact about them."""
+    return role_of(field) in {"name", "title"}
+
+
+def share_breakdown(doc: Doc, spans: Sequence[PersonalizedSpan]) -> ShareBreakdown:
+    """The personalized share, defined in ``docs/personalization.md``.
+
+    Counted: the words of every span, and every word of a clause that holds a fact span
+    (anything but a name or title) and speaks to the recipient ("Since you love running",
+    "your Trail boots from last spring"). Words are tokens with a letter or digit; a
+    split-off possessive ("'s") is not a word. Clauses end at punctuation and line breaks.
+    In a language without a lexicon (no second-person words known) only span words count.
+    """
+    lex = lexicon(doc.lang_)
+    suffixes = {fold(s) for s in lex.possessive_suffixes}
+    clauses = clause_ids(doc)
+    words = [t for t in doc if is_word(t) and fold(t.text) not in suffixes]
+    if not words:
+        return ShareBreakdown(0.0, 0, 0, ())
+
+    def overlaps(token_start: int, token_end: int, span: PersonalizedSpan) -> bool:
+        return span.start < token_end and token_start < span.end
+
+    counted: set[int] = set()
+    fact_clauses: set[int] = set()
+    for token in words:
+        for span in spans:
+            if overlaps(token.idx, token.idx + len(token.text), span):
+                counted.add(token.i)
+                if not is_address(span.field):
+                    fact_clauses.add(clauses[token.i])
+    for clause in fact_clauses:
+        members = [t for t in words if clauses[t.i] == clause]
+        segment = fold(doc.text[members[0].idx:members[-1].idx + len(members[-1].text)])
+        if lex.second_person is not None and lex.second_person.search(segment):
+            counted.update(t.i for t in members)
+    ranges: list[tuple[int, int]] = []
+    previous: int | None = None  # clause of the previous word when it was counted
+    for token in words:
+        end = token.idx + len(token.text)
+        if token.i not in counted:
+            previous = None
             continue
-        kept.append(span)
-    yield from kept
+        if ranges and previous == clauses[token.i]:
+            ranges[-1] = (ranges[-1][0], end)
+        else:
+            ranges.append((token.idx, end))
+        previous = clauses[token.i]
+    return ShareBreakdown(round(len(counted) / len(words), 4), len(words), len(counted),
+                          tuple(ranges))
 
 
 def personalized_share(doc: Doc, spans: tuple[PersonalizedSpan, ...]) -> float:
-    """Fraction of the draft's words (tokens that are not punctuation or space) inside spans."""
-    words = [t for t in doc if not (t.is_punct or t.is_space)]
-    if not words or not spans:
-        return 0.0
-    inside = sum(1 for t in words if any(s.start <= t.idx < s.end for s in spans))
-    return round(inside / len(words), 4)
+    """The personalized share of the draft (0..1); see :func:`share_breakdown`."""
+    return share_breakdown(doc, spans).share

@@ -1,4 +1,11 @@
-"""Brand guides by id, and which plugins may act on which brand."""
+"""Brand guides by id, and which plugins may act on which brand.
+
+Guides come from brand directories (``brand_guides/``, ``--brand-dir``, ``$COPYGUARD_BRAND_DIRS``)
+and from plugin packs (``register_brand_guides``). The same brand from two places is fine when
+the content is identical (the pack then owns it) and an error when it differs. A pack owns the
+brands it registers: its checks and verdict hooks run only for those brands' drafts. A guide is
+validated completely on first use and cached only when valid: it never half-loads.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +13,23 @@ import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib.metadata import EntryPoint
 from pathlib import Path
+from typing import Any
 
+from copyguard import plugins
 from copyguard.checks import Check
-from copyguard.errors import DuplicateNameError, GuideError, UnknownBrandError
+from copyguard.errors import CopyguardError, DuplicateNameError, GuideError, UnknownBrandError
 from copyguard.guides import (
     DEFAULT_GUIDE,
     BrandGuide,
     guide_files,
+    inherit,
     load_guide_data,
-    merge,
     validate_guide,
 )
-from copyguard.plugins import PluginHost
+from copyguard.model import Channel
+from copyguard.plugins import GROUP, PluginFailure, PluginHost
 
 BRAND_DIRS_ENV = "COPYGUARD_BRAND_DIRS"
 
@@ -33,6 +44,18 @@ class GuideSource:
     plugin: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class BrandListing:
+    """One line of ``copyguard brands``: a guide, its version and where it comes from."""
+
+    brand: str
+    version: str | None
+    industry: str | None
+    origin: str
+    pack: str | None = None  # "distribution version" of the owning plugin pack
+    error: str | None = None
+
+
 def default_brand_dirs() -> list[Path]:
     """``$COPYGUARD_BRAND_DIRS`` (path-separated), then ``./brand_guides`` if it exists."""
     dirs = [Path(p) for p in os.environ.get(BRAND_DIRS_ENV, "").split(os.pathsep) if p]
@@ -42,12 +65,27 @@ def default_brand_dirs() -> list[Path]:
     return dirs
 
 
+def _entry_points() -> list[EntryPoint]:
+    """The plugin loader's own entry-point lookup (so what it loaded is what we list)."""
+    return list(plugins.entry_points(group=GROUP))  # type: ignore[attr-defined]
+
+
+def pack_distributions() -> dict[str, str]:
+    """Entry-point name -> "distribution version" for installed plugins of group ``copyguard``."""
+    found: dict[str, str] = {}
+    for ep in _entry_points():
+        dist = ep.dist
+        if dist is not None:
+            found[ep.name] = f"{dist.metadata['Name']} {dist.version}"
+    return found
+
+
 class BrandRegistry:
     """Finds, loads (once, completely or not at all) and scopes brand guides."""
 
     def __init__(self, host: PluginHost, brand_dirs: Iterable[Path] = ()) -> None:
         self._host = host
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._loaded: dict[str, BrandGuide] = {"default": DEFAULT_GUIDE}
         self._sources: dict[str, GuideSource] = {}
         for directory in brand_dirs:
@@ -60,6 +98,9 @@ class BrandRegistry:
                 self._add(self._source_for_path(Path(reg.item), plugin=reg.plugin))
         self.owners: dict[str, str] = {
             bid: src.plugin for bid, src in self._sources.items() if src.plugin is not None}
+        packs = {ep.name for ep in _entry_points()} | set(self.owners.values())
+        self.pack_failures: list[PluginFailure] = [
+            f for f in host.failures if f.name in packs]
 
     @staticmethod
     def _source_for_path(path: Path, plugin: str | None) -> GuideSource:
@@ -72,7 +113,7 @@ class BrandRegistry:
         if existing is None:
             self._sources[brand_id] = source
             return
-        if self._same_content(existing, source):
+        if self._content(existing) == self._content(source):
             if source.plugin and not existing.plugin:  # the pack owns the brand
                 self._sources[brand_id] = source
             return
@@ -92,25 +133,30 @@ class BrandRegistry:
         return brand_id
 
     @staticmethod
-    def _same_content(a: GuideSource, b: GuideSource) -> bool:
-        def content(src: GuideSource) -> object:
-            if src.guide is not None:
-                return src.guide.model_dump()
-            assert src.path is not None
-            return load_guide_data(src.path)
-        return content(a) == content(b)
+    def _content(source: GuideSource) -> Any:
+        """Comparable content: the validated guide where it stands alone, else the raw data."""
+        if source.guide is not None:
+            return source.guide.model_dump()
+        assert source.path is not None
+        data = load_guide_data(source.path)
+        if data.get("extends"):
+            return data
+        return validate_guide(data, source.path).model_dump()
 
     @property
     def brand_ids(self) -> list[str]:
-        failed = {f.name for f in self._host.failures}
+        failed = {f.name for f in self.pack_failures}
         return sorted(set(self._sources) | failed)
 
     def sources(self) -> dict[str, GuideSource]:
         return dict(self._sources)
 
     def failed_pack(self, brand: str) -> str | None:
-        """The import error of the plugin pack for ``brand``, if that pack failed to load."""
-        for failure in self._host.failures:
+        """The import error of the plugin pack for ``brand``, if that pack failed to load.
+
+        A pack's entry point is named after its brand (``northwind = copyguard_northwind``).
+        """
+        for failure in self.pack_failures:
             if failure.name == brand or self.owners.get(brand) == failure.name:
                 return failure.error
         return None
@@ -126,28 +172,64 @@ class BrandRegistry:
             return self._loaded[brand]
         source = self._sources.get(brand)
         if source is None:
+            if chain:
+                child = self._sources.get(chain[-1])
+                raise GuideError(child.path if child else None, None, "extends",
+                                 f"unknown parent guide {brand!r}; known guides: "
+                                 f"{', '.join(self.brand_ids)}")
             raise UnknownBrandError(brand, self.brand_ids)
         if brand in chain:
             raise GuideError(source.path, None, "extends",
                              f"circular 'extends': {' -> '.join((*chain, brand))}")
-        if source.guide is not None:
-            guide = source.guide
-        else:
-            assert source.path is not None
-            data = load_guide_data(source.path)
-            parent_id = data.get("extends")
-            if parent_id:
-                if parent_id not in self._sources and parent_id not in self._loaded:
-                    raise GuideError(source.path, None, "extends",
-                                     f"unknown parent guide {parent_id!r}")
-                parent = self._load(parent_id, (*chain, brand))
-                inherited = parent.model_dump(
-                    exclude={"id", "name", "version", "extends", "description"},
-                    exclude_unset=True)
-                data = merge(inherited, data)
-            guide = validate_guide(data, source.path)
+        guide = self._build(source, (*chain, brand))
         self._loaded[brand] = guide
         return guide
+
+    def _build(self, source: GuideSource, chain: Sequence[str]) -> BrandGuide:
+        if source.guide is not None:
+            if not source.guide.extends:
+                return source.guide
+            parent = self._load(source.guide.extends, chain)
+            return validate_guide(inherit(parent, source.guide.model_dump(exclude_unset=True)))
+        assert source.path is not None
+        data = load_guide_data(source.path)
+        own = validate_guide(data, source.path)  # errors point at the file's own lines
+        if not own.extends:
+            return own
+        parent = self._load(own.extends, chain)
+        return validate_guide(inherit(parent, data), source.path)
+
+    def validate_file(self, path: Path) -> BrandGuide:
+        """Validate a guide file completely (its ``extends`` parent from this registry)."""
+        data = load_guide_data(path)
+        own = validate_guide(data, path)
+        guide = own
+        if own.extends:
+            with self._lock:
+                parent = self._load(own.extends, (own.id,))
+            guide = validate_guide(inherit(parent, data), path)
+        for locale in list(guide.overlays.locales) or ["en"]:
+            for channel in list(guide.overlays.channels) or [Channel.EMAIL]:
+                guide.resolve(locale, channel)
+        return guide
+
+    def listing(self) -> list[BrandListing]:
+        """Every known brand with its version, origin and pack, and packs that failed."""
+        packs = pack_distributions()
+        out: list[BrandListing] = []
+        for brand, source in sorted(self._sources.items()):
+            pack = packs.get(source.plugin) if source.plugin else None
+            try:
+                guide = self.get(brand)
+            except CopyguardError as exc:
+                out.append(BrandListing(brand, None, None, source.origin, pack, str(exc)))
+                continue
+            out.append(BrandListing(brand, guide.version, guide.industry, source.origin, pack))
+        for failure in self.pack_failures:
+            if failure.name not in self._sources:
+                out.append(BrandListing(failure.name, None, None, f"plugin {failure.name}",
+                                        packs.get(failure.name), failure.error))
+        return out
 
     def checks_for(self, brand: str | None) -> list[Check]:
         """Checks that run for ``brand``: global ones plus those of the brand's own pack."""

@@ -1,0 +1,117 @@
+"""Text normalisation shared by provenance and the personalization checks.
+
+Everything keeps character offsets of the original text: :func:`fold` maps one character to
+exactly one character, so a match in folded text is a match in the draft.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+from spacy.tokens import Doc, Token
+
+# ISO 639-1 → Snowball algorithm name, for the languages Snowball ships.
+_SNOWBALL = {"ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german",
+             "el": "greek", "en": "english", "es": "spanish", "et": "estonian", "eu": "basque",
+             "fi": "finnish", "fr": "french", "ga": "irish", "hi": "hindi", "hu": "hungarian",
+             "hy": "armenian", "id": "indonesian", "it": "italian", "lt": "lithuanian",
+             "nb": "norwegian", "ne": "nepali", "nl": "dutch", "no": "norwegian",
+             "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian",
+             "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish"}
+# Letters also written as two letters ("Müller" / "Mueller"), for comparing names.
+_DIGRAPHS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe",
+                           "å": "aa", "œ": "oe"})
+# Tokens that end a clause: the unit a personalized fact is counted with (see docs).
+CLAUSE_BREAKS = frozenset(".!?…,;:()[]—–\"“”«»„¿¡。！？，；：、")
+_ALNUM = re.compile(r"[^\W_]")
+_SENTENCE_END = re.compile(r"[.!?…。！？]+(?=\s|$)|\n")
+_local = threading.local()
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, keeping exactly one character per input character."""
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_fold_char, text))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFD", char)
+    if len(decomposed) > 1 and all(unicodedata.combining(c) for c in decomposed[1:]):
+        char = decomposed[0]
+    return char.lower()[0]
+
+
+def fold_pattern(pattern: str) -> str:
+    """Fold the non-ASCII letters of a regular expression (escapes like ``\\S`` stay intact)."""
+    return "".join(char if char.isascii() else _fold_char(char) for char in pattern)
+
+
+def name_key(text: str) -> str:
+    """A comparison key for names: case, accents and ``ü``/``ue`` spellings ignored."""
+    return fold(text.lower().translate(_DIGRAPHS))
+
+
+def stem(word: str, language: str) -> str:
+    """The Snowball stem of a folded word (the folded word itself for other languages)."""
+    return _stem(fold(word), language)
+
+
+@lru_cache(maxsize=65536)
+def _stem(folded: str, language: str) -> str:
+    algorithm = _SNOWBALL.get(language)
+    if algorithm is None:
+        return folded
+    stemmers: dict[str, snowballstemmer.stemmer] = _local.__dict__.setdefault("stemmers", {})
+    if algorithm not in stemmers:
+        stemmers[algorithm] = snowballstemmer.stemmer(algorithm)
+    return str(stemmers[algorithm].stemWord(folded))
+
+
+def is_word(token: Token) -> bool:
+    """A word counts for the share: a token with at least one letter or digit."""
+    return _ALNUM.search(token.text) is not None
+
+
+def clause_ids(doc: Doc) -> list[int]:
+    """For every token, the index of the clause it belongs to (clauses end at punctuation)."""
+    ids, current = [], 0
+    for token in doc:
+        if token.text in CLAUSE_BREAKS or (token.is_space and "\n" in token.text):
+            current += 1
+            ids.append(-1)
+        else:
+            ids.append(current)
+    return ids
+
+
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each sentence, split at end punctuation and line breaks."""
+    return _sentences(text)
+
+
+@lru_cache(maxsize=256)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if text[start:match.end()].strip():
+            spans.append((start, match.end()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return tuple(spans)
+
+
+def sentence_at(text: str, position: int) -> tuple[int, int]:
+    """The sentence holding ``position`` (the whole text when none does)."""
+    spans = _sentences(text)
+    index = bisect.bisect_right(spans, (position, len(text) + 1)) - 1
+    if index >= 0 and spans[index][0] <= position < spans[index][1]:
+        return spans[index]
+    return 0, len(text)

@@ -1,0 +1,54 @@
+"""Which recognizers run for which language and region (data: data/pii/languages.yaml)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from copyguard.pii.data import load_model
+
+ENTITIES_WITH_CONTEXT = ("PHONE_NUMBER", "EMAIL_ADDRESS", "CREDIT_CARD", "IBAN_CODE",
+                         "IP_ADDRESS", "DATE_OF_BIRTH")
+# Phone region that matches only numbers written with an international prefix.
+INTERNATIONAL_ONLY = "ZZ"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LanguageConfig(_Model):
+    regions: list[str]
+    addresses: list[str]
+    context: dict[str, list[str]]
+
+    @field_validator("context")
+    @classmethod
+    def _known_entities(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted(set(value) - set(ENTITIES_WITH_CONTEXT))
+        if unknown:
+            raise ValueError(f"unknown entities {unknown}; expected {ENTITIES_WITH_CONTEXT}")
+        return value
+
+
+class PiiLanguages(_Model):
+    national: dict[str, list[str]]
+    languages: dict[str, LanguageConfig]
+
+
+@lru_cache(maxsize=1)
+def pii_languages() -> PiiLanguages:
+    return load_model(PiiLanguages, "pii", "languages.yaml")
+
+
+def supported_languages() -> tuple[str, ...]:
+    return tuple(pii_languages().languages)
+
+
+def regions_for(language: str, region: str | None) -> tuple[str, ...]:
+    """Phone and national-id regions for a draft: its own region, else the language's list."""
+    if region:
+        return (region.upper(),)
+    config = pii_languages().languages.get(language)
+    return tuple(config.regions) if config else (INTERNATIONAL_ONLY,)

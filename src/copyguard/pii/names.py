@@ -1,0 +1,226 @@
+"""Names in the copy that are not the recipient's ("Hi Jennifer," in a mail to Maria).
+
+Works without a trained model: a name is a capitalized word in a salutation ("Hi Jennifer,"),
+after a title ("Mrs Smith"), as a closing vocative (", Jennifer!"), or a common first name
+followed by a capitalized word ("Jennifer Lopez"); in Japanese, Chinese and Korean the name
+before an honorific suffix (田中様, 王先生, 김민수님). First names come from the name dictionary
+shipped with the ``gender-guesser`` package (Jörg Michael's ``nam_dict.txt``, about 48,000
+names from 54 countries with their frequency, GNU FDL), read from the installed package.
+A trained spaCy pipeline's PERSON entities are added by the analyzer (Presidio SpacyRecognizer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import regex
+import spacy
+from babel.dates import get_day_names, get_month_names
+from pydantic import BaseModel, ConfigDict
+
+from copyguard.pii.data import load_model
+from copyguard.pii.text import fold
+
+How = Literal["greeting", "title", "vocative", "full_name", "honorific", "ner"]
+# A first name this common (gender-guesser frequency, 1 = rare .. 13 = very common) followed
+# by a capitalized word is read as a person's full name.
+FULL_NAME_MIN_FREQUENCY = 4
+_WORD = r"\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}\p{Ll}+)?"
+_END = r"(?=[ \t]*(?:[,!:;.?\n—–]|[ \t]-[ \t]|$))"
+
+
+class _LanguageNames(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    greetings: list[str] = []
+    honorifics: list[str] = []
+    suffixes: list[str] = []
+    not_names: list[str] = []
+
+
+class _GreetingData(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    common_not_names: list[str]
+    languages: dict[str, _LanguageNames]
+
+
+@dataclass(frozen=True, slots=True)
+class NameMention:
+    start: int
+    end: int
+    name: str
+    how: How
+
+
+@lru_cache(maxsize=1)
+def name_frequencies() -> dict[str, int]:
+    """Folded first name -> highest frequency class in any country (from gender-guesser)."""
+    path = resources.files("gender_guesser").joinpath("data", "nam_dict.txt")
+    names: dict[str, int] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line[0] in "#=" or len(line) < 31:
+                continue
+            name = line[3:29].strip()
+            frequency = max((int(c, 16) for c in line[30:-2] if c in "0123456789ABCDEF"),
+                            default=1)
+            for form in {name.replace("+", sep) for sep in ("", " ", "-")}:
+                key = fold(form)
+                names[key] = max(frequency, names.get(key, 0))
+    return names
+
+
+@lru_cache(maxsize=1)
+def _greeting_data() -> _GreetingData:
+    return load_model(_GreetingData, "names", "greetings.yaml")
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    ordered = sorted({w for w in words if w}, key=len, reverse=True)
+    return "|".join(regex.escape(w).replace(r"\ ", r"[ \t]+") for w in ordered)
+
+
+class NameFinder:
+    """Finds personal names in copy of one language (compiled once, thread-safe)."""
+
+    def __init__(self, language: str) -> None:
+        data = _greeting_data()
+        config = data.languages.get(language, _LanguageNames())
+        self.language = language
+        self.not_names = frozenset(fold(w) for w in [*data.common_not_names, *config.not_names,
+                                                     *config.greetings, *config.honorifics,
+                                                     *_calendar_words(language),
+                                                     *_stop_words(language)])
+        self._suffixes = config.suffixes
+        # Titles are written capitalized ("Ms Smith"), never in capitals ("MS Word").
+        greet = _alternatives(config.greetings)
+        titles = _alternatives(h[:1].upper() + h[1:] for h in config.honorifics)
+        title = rf"(?:(?:{titles})(?:\.|(?<=\p{{L}}{{2}}))[ \t]+)" if titles else r"(?!)"
+        self._greeting = regex.compile(
+            rf"(?:^|(?<=[\n.!?¡¿]))[ \t]*(?i:{greet})[ \t]*,?[ \t]+(?P<title>{title})?"
+            rf"(?P<name>{_WORD}(?:[ \t]+{_WORD}){{0,2}}){_END}", regex.MULTILINE) \
+            if greet and language not in ("zh", "ar") else None
+        self._title = regex.compile(rf"(?<!\w){title}(?P<name>{_WORD}(?:[ \t]+{_WORD}){{0,2}})") \
+            if titles else None
+        self._vocative = regex.compile(rf",[ \t]*(?P<name>{_WORD})[ \t]*(?=[!?]|$)",
+                                       regex.MULTILINE)
+        self._full = regex.compile(rf"(?<![\p{{L}}\-])(?P<name>{_WORD}[ \t]+{_WORD})(?![\p{{L}}])")
+        script = r"[\p{Han}\p{Katakana}ー]{1,6}|\p{Lu}\p{Ll}+" if language == "ja" else \
+            r"\p{Hangul}{2,4}" if language == "ko" else r"\p{Han}{1,4}"
+        # Chinese titles also follow common nouns (本店女士专享): only a salutation counts.
+        then = r"(?=[，,！!：:、。\s]|您好|$)" if language == "zh" else ""
+        self._suffix = regex.compile(
+            rf"(?P<name>{script})[ \t]?(?:{_alternatives(config.suffixes)}){then}") \
+            if config.suffixes else None
+        self._prefix = regex.compile(
+            rf"(?i:{greet})[ \t]*(?P<name>\p{{Han}}{{1,4}}?|\p{{Arabic}}+)"
+            rf"(?=[ \t]*(?:{_alternatives(config.suffixes) or '(?!)'})|[ \t,，!！:：、]|$)") \
+            if greet and language in ("zh", "ar") else None
+
+    def find(self, text: str) -> list[NameMention]:
+        """Every name mention; where two overlap, the salutation and title readings win."""
+        strong = merge_mentions([*self._from_greetings(text), *self._from_titles(text),
+                                 *self._from_scripts(text)])
+        weak = [m for m in merge_mentions([*self._from_vocatives(text),
+                                           *self._from_full_names(text)])
+                if not any(m.start < s.end and s.start < m.end for s in strong)]
+        return sorted([*strong, *weak], key=lambda m: m.start)
+
+    def is_name(self, word: str, min_frequency: int = 1) -> bool:
+        key = fold(word)
+        return key not in self.not_names and name_frequencies().get(key, 0) >= min_frequency
+
+    def _from_greetings(self, text: str) -> Iterator[NameMention]:
+        if self._greeting is None:
+            return
+        for match in self._greeting.finditer(text):
+            words = match.group("name").split()
+            if match.group("title") or self.is_name(words[0]):
+                yield self._mention(match, "greeting")
+
+    def _from_titles(self, text: str) -> Iterator[NameMention]:
+        if self._title is None:
+            return
+        for match in self._title.finditer(text):
+            if fold(match.group("name").split()[0]) not in self.not_names:
+                yield self._mention(match, "title")
+
+    def _from_vocatives(self, text: str) -> Iterator[NameMention]:
+        for match in self._vocative.finditer(text):
+            if self.is_name(match.group("name")):
+                yield self._mention(match, "vocative")
+
+    def _from_full_names(self, text: str) -> Iterator[NameMention]:
+        for match in self._full.finditer(text, overlapped=True):
+            first, last = match.group("name").split()
+            if self.is_name(first, FULL_NAME_MIN_FREQUENCY) and fold(last) not in self.not_names:
+                yield self._mention(match, "full_name")
+
+    def _from_scripts(self, text: str) -> Iterator[NameMention]:
+        for pattern in (self._suffix, self._prefix):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(text):
+                name = fold(match.group("name"))
+                before = text[max(0, match.start() - 1):match.start()]
+                if before in ("お", "ご") or any(name.endswith(w) for w in self.not_names):
+                    continue
+                yield self._mention(match, "honorific")
+
+    @staticmethod
+    def _mention(match: regex.Match[str], how: How) -> NameMention:
+        return NameMention(match.start("name"), match.end("name"), match.group("name"), how)
+
+
+def merge_mentions(mentions: Iterable[NameMention]) -> list[NameMention]:
+    """Overlapping mentions reduced to the longest one."""
+    kept: list[NameMention] = []
+    for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
+        if not kept or mention.start >= kept[-1].end:
+            kept.append(mention)
+    return kept
+
+
+@lru_cache(maxsize=32)
+def name_finder(language: str) -> NameFinder:
+    return NameFinder(language)
+
+
+@lru_cache(maxsize=32)
+def _stop_words(language: str) -> frozenset[str]:
+    """Function words ("The", "My", "All") that start Title Case headlines, not names."""
+    try:
+        return frozenset(spacy.util.get_lang_class(language).Defaults.stop_words)
+    except ImportError:
+        return frozenset()
+
+
+@lru_cache(maxsize=32)
+def _calendar_words(language: str) -> frozenset[str]:
+    words: set[str] = set()
+    for lang in {language, "en"}:
+        try:
+            words.update(get_month_names("wide", locale=lang).values())
+            words.update(get_day_names("wide", locale=lang).values())
+        except (ValueError, LookupError):
+            continue
+    return frozenset(words)
+
+
+def belongs_to(mention: str, names: Iterable[str]) -> bool:
+    """Whether every word of ``mention`` is one of the given names (folded, hyphen-split).
+
+    For scripts without spaces the mention counts when it ends with one of the names
+    (ja/zh/ko write the family name first: 田中太郎 ends with 太郎 and starts with 田中).
+    """
+    known = {fold(part) for name in names for part in regex.split(r"[\s\-]+", name) if part}
+    known |= {fold(regex.sub(r"\s+", "", name)) for name in names}
+    words = [fold(w) for w in regex.split(r"[\s\-]+", mention) if w]
+    if all(word in known for word in words):
+        return True
+    compact = fold(regex.sub(r"\s+", "", mention))
+    return any(compact.startswith(k) or compact.endswith(k) for k in known
+               if k and not k.isascii())

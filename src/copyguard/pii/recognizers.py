@@ -1,0 +1,215 @@
+"""copyguard's own Presidio recognizers: regional phones, phone shapes, dates of birth, street
+addresses, and e-mail addresses in scripts written without spaces.
+
+Scores follow Presidio's convention: a pattern that is only plausible scores below the
+analysis threshold (0.5 by default) and needs a context word nearby (``+0.35``) to count.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import regex
+from babel.dates import get_month_names
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from phonenumbers import region_code_for_number
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
+from pydantic import BaseModel, ConfigDict, Field
+
+from copyguard.pii.data import load_model
+
+DATE_OF_BIRTH = "DATE_OF_BIRTH"
+ADDRESS = "ADDRESS"
+# Recipients of marketing mail are at least this old; a "birth date" later than that is a
+# coupon expiry or an order date, not a date of birth.
+MIN_AGE_YEARS = 13
+
+
+class RegionalPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
+    """Presidio's ``phonenumbers``-based recognizer, limited to the draft's regions.
+
+    A match is a *valid* number (leniency 1). Valid for the draft's own region (or, when the
+    locale names none, the language's main region), or written with an international prefix,
+    it is strong evidence and scores at the threshold (0.5). Numbers valid only in one of the
+    language's other regions keep Presidio's 0.4 and need context: across many regions lots
+    of digit strings are valid somewhere (a ZIP+4, a licence number).
+    """
+
+    STRONG_SCORE = 0.5
+
+    def __init__(self, *, primary_region: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.primary_region = primary_region
+
+    def _get_recognizer_result(self, match: Any, text: str, region: str,
+                               nlp_artifacts: NlpArtifacts | None) -> RecognizerResult:
+        result: RecognizerResult = super()._get_recognizer_result(match, text, region,
+                                                                  nlp_artifacts)
+        international = text[match.start:match.end].lstrip("(").startswith(("+", "00"))
+        if international or region_code_for_number(match.number) == self.primary_region:
+            result.score = self.STRONG_SCORE
+        return result
+
+
+class LuhnCardRecognizer(PatternRecognizer):  # type: ignore[misc]
+    """Payment card numbers Presidio's brand patterns miss (Mastercard 2-series, 19-digit Visa,
+    12-digit Maestro, 15-digit JCB ...): 12 to 19 digits with a valid Luhn checksum.
+
+    Any long number passes Luhn one time in ten, so these need a card context word.
+    """
+
+    def __init__(self, supported_language: str, context: list[str]) -> None:
+        pattern = r"(?<![\w.,-])\d{4}(?:[ -]?\d{2,4}){2,4}(?:[ -]?\d{1,3})?(?![\w-]|[.,]\d)"
+        super().__init__(supported_entity="CREDIT_CARD", name="LuhnCardRecognizer",
+                         patterns=[Pattern("card digits", pattern, 0.3)], context=context,
+                         supported_language=supported_language)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        digits = [int(c) for c in pattern_text if c.isdigit()]
+        if not 12 <= len(digits) <= 19:
+            return False
+        odd = sum(digits[-1::-2])
+        even = sum(sum(divmod(2 * d, 10)) for d in digits[-2::-2])
+        return None if (odd + even) % 10 == 0 else False
+
+
+class PhoneShapeRecognizer(PatternRecognizer):  # type: ignore[misc]
+    """Digit groups shaped like a phone number (any country, partial or unusual formats).
+
+    Too weak alone (order numbers look the same): it only counts with a phone context word.
+    """
+
+    PATTERNS = (
+        r"(?<![\w+./-])(?:(?:\+|00)\d{1,3}[ .-]?)?(?:\(0?\d{1,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{2,8}){1,4}"
+        r"(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?(?![\w,/-]?\d)",
+        r"(?<![\w+./-])(?:\+|00)?\d{8,13}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?(?![\w.,/-]?\d)",
+    )
+    _DATE_LIKE = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[:.]\d{2})$")
+    _DECIMAL = re.compile(r"^\d+[.,]\d{1,2}$")
+
+    def __init__(self, supported_language: str, context: list[str]) -> None:
+        super().__init__(
+            supported_entity="PHONE_NUMBER", name="PhoneShapeRecognizer",
+            patterns=[Pattern(f"phone shape {i}", p, 0.2) for i, p in enumerate(self.PATTERNS)],
+            context=context, supported_language=supported_language)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        digits = sum(c.isdigit() for c in pattern_text.split("x")[0].split("ext")[0])
+        if not 7 <= digits <= 15:
+            return False
+        if self._DATE_LIKE.match(pattern_text) or self._DECIMAL.match(pattern_text):
+            return False
+        return None  # plausible: keep the pattern score, context decides
+
+
+class CompactIbanRecognizer(PatternRecognizer):  # type: ignore[misc]
+    """IBANs written without spaces in lower or mixed case ("gb42nawi0445..."), which Presidio's
+    upper-case patterns miss. Validated by the ISO 13616 mod-97 check."""
+
+    def __init__(self, supported_language: str, context: list[str]) -> None:
+        super().__init__(supported_entity="IBAN_CODE", name="CompactIbanRecognizer",
+                         patterns=[Pattern("IBAN compact", r"(?<![\w])[a-z]{2}\d{2}[a-z0-9]{11,30}"
+                                           r"(?![\w])", 0.5)],
+                         context=context, supported_language=supported_language)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        code = pattern_text.upper()
+        if code.isupper() and pattern_text == code:
+            return False  # upper case: Presidio's IbanRecognizer already reports it
+        digits = "".join(str(int(c, 36)) for c in code[4:] + code[:4])
+        return int(digits) % 97 == 1
+
+
+class AsciiEmailRecognizer(EmailRecognizer):  # type: ignore[misc]
+    """E-mail addresses inside text without spaces (``メールはtaro@example.jpまで``).
+
+    Presidio's pattern uses ``\\w`` boundaries, which swallow the surrounding kana or hanzi.
+    """
+
+    PATTERNS = [Pattern("Email (ASCII bounded)",
+                        r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+"
+                        r"(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])", 0.5)]
+
+
+@lru_cache(maxsize=32)
+def _month_names(language: str) -> tuple[str, ...]:
+    names: set[str] = set()
+    for width in ("wide", "abbreviated"):
+        try:
+            names.update(get_month_names(width, locale=language).values())
+        except (ValueError, LookupError):
+            continue
+        names.update(get_month_names(width, "stand-alone", locale=language).values())
+    names.update(get_month_names("wide", locale="en").values())
+    return tuple(sorted((n.rstrip(".") for n in names), key=len, reverse=True))
+
+
+class DateOfBirthRecognizer(PatternRecognizer):  # type: ignore[misc]
+    """A full date (day, month and year) in a birth context: "born on 12.05.1961".
+
+    Dates score 0.2 and need a birth context word; the year must make the person at least
+    :data:`MIN_AGE_YEARS` old, so "happy birthday, your voucher expires 12/05/2026" is not one.
+    """
+
+    def __init__(self, supported_language: str, context: list[str]) -> None:
+        months = "|".join(regex.escape(m) for m in _month_names(supported_language))
+        day, month, year = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])", r"(?:19|20)\d{2}"
+        patterns = [
+            rf"\b{day}[./-]{month}[./-]{year}\b",
+            rf"\b{month}/{day}/{year}\b",
+            rf"\b{year}[./-]{month}[./-]{day}\b",
+            rf"\b{day}(?:\.|st|nd|rd|th|er|º)?\s+(?:de\s+)?(?:{months})\.?,?\s+(?:de\s+)?{year}\b",
+            rf"\b(?:{months})\.?\s+{day}(?:st|nd|rd|th)?,?\s+{year}\b",
+            rf"{year}\s?[年년]\s?{month}\s?[月월]\s?{day}\s?[日일]",
+        ]
+        super().__init__(
+            supported_entity=DATE_OF_BIRTH, name="DateOfBirthRecognizer",
+            patterns=[Pattern(f"date {i}", p, 0.2) for i, p in enumerate(patterns)],
+            context=context, supported_language=supported_language)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", pattern_text)]
+        if not years or not 1900 <= years[0] <= date.today().year - MIN_AGE_YEARS:
+            return False
+        return None
+
+
+class _AddressData(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    score: float = Field(ge=0, le=1)
+    abbreviations: dict[str, list[str]]
+    shapes: dict[str, list[str]]
+
+
+@lru_cache(maxsize=1)
+def address_data() -> _AddressData:
+    return load_model(_AddressData, "pii", "addresses.yaml")
+
+
+class AddressRecognizer(PatternRecognizer):  # type: ignore[misc]
+    """Street addresses of the given shapes (``us``, ``gb``, ``de`` ...: see addresses.yaml)."""
+
+    def __init__(self, supported_language: str, shapes: list[str]) -> None:
+        data = address_data()
+        unknown = sorted(set(shapes) - set(data.shapes))
+        if unknown:
+            raise KeyError(f"no address shapes {unknown} in data/pii/addresses.yaml")
+        patterns = [Pattern(f"address {shape} {i}", p, data.score)
+                    for shape in shapes for i, p in enumerate(data.shapes[shape])]
+        super().__init__(supported_entity=ADDRESS, name="AddressRecognizer", patterns=patterns,
+                         supported_language=supported_language,
+                         global_regex_flags=regex.MULTILINE)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts,
+                                                          regex_flags)
+        for result in results:  # trailing separators are not part of the address
+            while result.end > result.start and text[result.end - 1] in " \t,.;:-":
+                result.end -= 1
+        return results
+

@@ -1,0 +1,44 @@
+"""Opening a review store by URL."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+from copyguard.plugins import PluginHost
+from copyguard.review.db import open_engine, resolve_url
+from copyguard.review.errors import ReviewError
+from copyguard.review.minimize import MINIMIZE_ENV, Minimization
+from copyguard.review.present import parse_duration
+from copyguard.review.store import DEFAULT_CLAIM_TTL, ReviewStore
+
+CLAIM_TTL_ENV = "COPYGUARD_REVIEW_CLAIM_TTL"
+
+
+def open_store(url: str | None = None, *, minimization: Minimization | str | None = None,
+               claim_ttl: timedelta | None = None, hooks: PluginHost | None = None,
+               ) -> ReviewStore:
+    """Open (creating and migrating when needed) the review store at ``url``.
+
+    ``None`` means ``$COPYGUARD_REVIEW_URL``, else ``./copyguard-review.sqlite3``. What is kept
+    of the recipient follows ``minimization`` (else ``$COPYGUARD_REVIEW_RECIPIENT``, else
+    ``referenced``); claims last ``claim_ttl`` (else ``$COPYGUARD_REVIEW_CLAIM_TTL`` such as
+    ``30m``, else 15 minutes). ``hooks`` hears ``review_decided`` (default: every installed
+    plugin). Raises :class:`StoreUnavailable` when the database cannot be reached.
+    """
+    if claim_ttl is None:
+        raw = os.environ.get(CLAIM_TTL_ENV)
+        try:
+            claim_ttl = parse_duration(raw) if raw else DEFAULT_CLAIM_TTL
+        except ValueError as exc:
+            raise ReviewError(f"${CLAIM_TTL_ENV}: {exc}") from None
+    level = minimization or os.environ.get(MINIMIZE_ENV) or Minimization.REFERENCED
+    try:
+        level = Minimization(level)
+    except ValueError:
+        choices = ", ".join(m.value for m in Minimization)
+        raise ReviewError(f"recipient minimization {level!r} is not one of {choices} "
+                          f"(argument or ${MINIMIZE_ENV})") from None
+    resolved = resolve_url(url)
+    return ReviewStore(open_engine(resolved), url=resolved, minimization=level,
+                       claim_ttl=claim_ttl, hooks=hooks)
