@@ -60,7 +60,7 @@ def run(n: int, workdir: Path) -> dict[str, float]:
     peak_kb = usage.ru_maxrss
     returncode = os.waitstatus_to_exitcode(status)
     lines = (workdir / f"out-{n}.jsonl").read_text().splitlines()
-    errors = sum(1 for line in lines if '"error"' in line)
+    errors = sum(1 for line in lines if "error" in json.loads(line))
     assert len(lines) == n, f"{len(lines)} output lines for {n} input lines"
     assert returncode == 2, "malformed lines must give exit code 2"
     return {"n": n, "seconds": elapsed, "drafts_per_s": n / elapsed,

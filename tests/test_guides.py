@@ -229,3 +229,16 @@ def test_cli_validate_reports_ok_and_every_problem(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith(f"{bad}:3: field 'limits.emoji")
     assert err[1].startswith(f"{bad}:4: field 'voice.default'")
+
+
+def test_cli_validate_resolves_extends_from_the_brand_dirs(tmp_path, capsys):
+    brands = ["--brand-dir", str(ROOT / "brand_guides")]
+    child = write(tmp_path, "id: civica-de\nextends: civica\nlimits: {sentence_words: 20}\n",
+                  "child.yaml")
+    assert main(["brand", "validate", str(child), *brands]) == 0
+    assert "ok: civica-de 1 (7 rules" in capsys.readouterr().out
+    orphan = write(tmp_path, "id: orphan\n\nextends: nobody\n", "orphan.yaml")
+    assert main(["brand", "validate", str(orphan), *brands]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{orphan}:3: field 'extends': unknown parent guide 'nobody'; "
+        "known guides: civica, northwind")

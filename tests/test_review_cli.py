@@ -275,6 +275,10 @@ def test_add_reviewer(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     code, _, err = run(capsys, "review", "add-reviewer", "dana", "--store", store.url,
                        "--password-stdin")
     assert code == 2 and "already exists" in err
+    code, out, _ = run(capsys, "review", "disable-reviewer", "dana", "--store", store.url)
+    assert code == 0 and not Accounts(store).authenticate("dana", "a long passphrase")
+    code, _, err = run(capsys, "review", "disable-reviewer", "nobody", "--store", store.url)
+    assert code == 2 and "does not exist" in err
     store.close()
 
 

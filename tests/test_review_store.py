@@ -237,6 +237,15 @@ def test_list_filters_and_orders_oldest_first(store: ReviewStore, clock: Clock) 
     assert store.count(QueueFilter(statuses=())) == 3
 
 
+def test_bad_page_and_claim_sizes_are_refused(store: ReviewStore) -> None:
+    with pytest.raises(ReviewError, match="limit"):
+        store.list(limit=0)
+    with pytest.raises(ReviewError, match="offset"):
+        store.list(offset=-1)
+    with pytest.raises(ReviewError, match="at least one"):
+        store.claim("alice", count=0)
+
+
 def test_unknown_items_are_reported(store: ReviewStore) -> None:
     for bad in ("999", "abc"):
         with pytest.raises(ItemNotFound, match=bad):

@@ -109,6 +109,17 @@ def test_logout_ends_the_session(client: TestClient) -> None:
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
+def test_a_disabled_reviewer_is_logged_out_and_cannot_log_in(client: TestClient,
+                                                             store: ReviewStore) -> None:
+    login(client)
+    Accounts(store).disable_reviewer("alice")
+    assert client.get("/", follow_redirects=False).status_code == 303
+    page = client.get("/login")
+    refused = client.post("/login", data={"csrf_token": csrf(page.text), "name": "alice",
+                                          "password": PASSWORD, "next": "/"})
+    assert refused.status_code == 401
+
+
 def test_security_headers(client: TestClient) -> None:
     response = client.get("/login")
     assert "default-src 'none'" in response.headers["content-security-policy"]

@@ -540,14 +540,14 @@ def validate_guide(data: Mapping[str, Any], path: Path | None = None) -> BrandGu
         problems = []
         for error in exc.errors():
             loc = tuple(error["loc"])
-            line = _line_of(path, loc) if path else None
+            line = line_of(path, loc) if path else None
             field = ".".join(str(part) for part in loc) or None
             message = error["msg"].removeprefix("Value error, ")
             problems.append((line, field, message))
         raise GuideValidationError(path, problems) from exc
 
 
-def _line_of(path: Path, loc: tuple[Any, ...]) -> int | None:
+def line_of(path: Path, loc: tuple[Any, ...]) -> int | None:
     """The 1-based line of the YAML node at ``loc`` (or its nearest existing parent)."""
     try:
         node = yaml.compose(path.read_text(encoding="utf-8"))
@@ -586,7 +586,7 @@ def load_guide(path: Path, parents: Mapping[str, BrandGuide] | None = None) -> B
     parent = (parents or {}).get(parent_id)
     if parent is None:
         known = ", ".join(sorted(parents or {})) or "none"
-        raise GuideError(path, _line_of(path, ("extends",)), "extends",
+        raise GuideError(path, line_of(path, ("extends",)), "extends",
                          f"unknown parent guide {parent_id!r}; known guides: {known}")
     validate_guide(data, path)
     return validate_guide(inherit(parent, data), path)

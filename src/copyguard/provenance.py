@@ -14,6 +14,7 @@ the recipient ("Since you love running").
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from copyguard.personalization.matching import (
     words_of,
 )
 from copyguard.personalization.text import (
+    Intervals,
     clause_ids,
     fold,
     is_word,
@@ -164,6 +166,11 @@ class _Tracer:
         self.folded = fold(draft.text)
         self.lex: Lexicon = lexicon(draft.language)
         self.words = words_of(doc)
+        self.starts = [w.start for w in self.words]
+        self.clause_bounds: dict[int, tuple[int, int]] = {}
+        for index, word in enumerate(self.words):
+            low = self.clause_bounds.get(word.clause, (index, index))[0]
+            self.clause_bounds[word.clause] = (low, index)
         self.ref = reference_time(draft).date()
         self.unspaced = draft.language in _UNSPACED
         self.candidates: list[tuple[Match, str]] = []
@@ -230,7 +237,8 @@ class _Tracer:
                 self.add(start, end, field, "exact" if exact else "paraphrase", value, score)
 
     def _words_in(self, start: int, end: int) -> list[Word]:
-        return [w for w in self.words if start <= w.start < end]
+        low, high = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        return self.words[low:high]
 
     # -- dates ----------------------------------------------------------------------------
 
@@ -341,12 +349,14 @@ class _Tracer:
             -(c[0].end - c[0].start), _KIND_RANK.get(c[0].kind, 9), _ROLE_RANK.get(c[1], 9),
             -c[0].score))
         kept: list[Match] = []
+        taken = Intervals()
         for match, role in ranked:
-            if any(match.start < k.end and k.start < match.end for k in kept):
+            if taken.overlaps(match.start, match.end):
                 continue
             if self._generic(match, role) and not self._addressed(match, role):
                 continue
             kept.append(match)
+            taken.add(match.start, match.end)
         return Provenance(tuple(sorted(kept, key=lambda m: (m.start, m.end))), tuple(self.words))
 
     def _generic(self, match: Match, role: str) -> bool:
@@ -362,14 +372,14 @@ class _Tracer:
         value the whole sentence may ("As a Gold member, you get early access")."""
         if self.lex.second_person is None:
             return True
-        inside = [w for w in self.words if match.start <= w.start < match.end]
-        if not inside:
+        first = bisect.bisect_left(self.starts, match.start)
+        if first >= len(self.words) or self.words[first].start >= match.end:
             return False
         if role == "text":
             start, end = sentence_at(self.text, match.start)
         else:
-            clause = [w for w in self.words if w.clause == inside[0].clause]
-            start, end = clause[0].start, clause[-1].end
+            low, high = self.clause_bounds[self.words[first].clause]
+            start, end = self.words[low].start, self.words[high].end
         return self.lex.second_person.search(self.folded[start:end]) is not None
 
 
@@ -428,38 +438,40 @@ def share_breakdown(doc: Doc, spans: Sequence[PersonalizedSpan]) -> ShareBreakdo
     lex = lexicon(doc.lang_)
     suffixes = {fold(s) for s in lex.possessive_suffixes}
     clauses = clause_ids(doc)
-    words = [t for t in doc if is_word(t) and fold(t.text) not in suffixes]
+    text = doc.text
+    words = [(t.idx, t.idx + len(t.text), clauses[t.i]) for t in doc
+             if is_word(t) and fold(t.text) not in suffixes]
     if not words:
         return ShareBreakdown(0.0, 0, 0, ())
-
-    def overlaps(token_start: int, token_end: int, span: PersonalizedSpan) -> bool:
-        return span.start < token_end and token_start < span.end
-
+    ends = [end for _, end, _ in words]
+    by_clause: dict[int, list[int]] = {}
+    for index, (_, _, clause) in enumerate(words):
+        by_clause.setdefault(clause, []).append(index)
     counted: set[int] = set()
     fact_clauses: set[int] = set()
-    for token in words:
-        for span in spans:
-            if overlaps(token.idx, token.idx + len(token.text), span):
-                counted.add(token.i)
-                if not is_address(span.field):
-                    fact_clauses.add(clauses[token.i])
+    for span in spans:
+        index = bisect.bisect_right(ends, span.start)
+        while index < len(words) and words[index][0] < span.end:
+            counted.add(index)
+            if not is_address(span.field):
+                fact_clauses.add(words[index][2])
+            index += 1
     for clause in fact_clauses:
-        members = [t for t in words if clauses[t.i] == clause]
-        segment = fold(doc.text[members[0].idx:members[-1].idx + len(members[-1].text)])
+        members = by_clause[clause]
+        segment = fold(text[words[members[0]][0]:words[members[-1]][1]])
         if lex.second_person is not None and lex.second_person.search(segment):
-            counted.update(t.i for t in members)
+            counted.update(members)
     ranges: list[tuple[int, int]] = []
     previous: int | None = None  # clause of the previous word when it was counted
-    for token in words:
-        end = token.idx + len(token.text)
-        if token.i not in counted:
+    for index, (start, end, clause) in enumerate(words):
+        if index not in counted:
             previous = None
             continue
-        if ranges and previous == clauses[token.i]:
+        if ranges and previous == clause:
             ranges[-1] = (ranges[-1][0], end)
         else:
-            ranges.append((token.idx, end))
-        previous = clauses[token.i]
+            ranges.append((start, end))
+        previous = clause
     return ShareBreakdown(round(len(counted) / len(words), 4), len(words), len(counted),
                           tuple(ranges))
 

@@ -25,10 +25,10 @@ from copyguard.guides import (
     BrandGuide,
     guide_files,
     inherit,
+    line_of,
     load_guide_data,
     validate_guide,
 )
-from copyguard.model import Channel
 from copyguard.plugins import GROUP, PluginFailure, PluginHost
 
 BRAND_DIRS_ENV = "COPYGUARD_BRAND_DIRS"
@@ -174,7 +174,8 @@ class BrandRegistry:
         if source is None:
             if chain:
                 child = self._sources.get(chain[-1])
-                raise GuideError(child.path if child else None, None, "extends",
+                path = child.path if child else None
+                raise GuideError(path, line_of(path, ("extends",)) if path else None, "extends",
                                  f"unknown parent guide {brand!r}; known guides: "
                                  f"{', '.join(self.brand_ids)}")
             raise UnknownBrandError(brand, self.brand_ids)
@@ -200,18 +201,19 @@ class BrandRegistry:
         return validate_guide(inherit(parent, data), source.path)
 
     def validate_file(self, path: Path) -> BrandGuide:
-        """Validate a guide file completely (its ``extends`` parent from this registry)."""
+        """Validate a guide file completely (its ``extends`` parent from this registry; every
+        overlay is validated with the guide)."""
         data = load_guide_data(path)
         own = validate_guide(data, path)
-        guide = own
-        if own.extends:
-            with self._lock:
-                parent = self._load(own.extends, (own.id,))
-            guide = validate_guide(inherit(parent, data), path)
-        for locale in list(guide.overlays.locales) or ["en"]:
-            for channel in list(guide.overlays.channels) or [Channel.EMAIL]:
-                guide.resolve(locale, channel)
-        return guide
+        if not own.extends:
+            return own
+        if own.extends not in self._sources and own.extends not in self._loaded:
+            raise GuideError(path, line_of(path, ("extends",)), "extends",
+                             f"unknown parent guide {own.extends!r}; known guides: "
+                             f"{', '.join(self.brand_ids)}")
+        with self._lock:
+            parent = self._load(own.extends, (own.id,))
+        return validate_guide(inherit(parent, data), path)
 
     def listing(self) -> list[BrandListing]:
         """Every known brand with its version, origin and pack, and packs that failed."""

@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 
 from copyguard.errors import CopyguardError
-from copyguard.guides import GuideValidationError, schema_json
+from copyguard.guides import (
+    GuideValidationError,
+    load_guide_data,
+    schema_json,
+    validate_guide,
+)
 from copyguard.plugins import build_plugin_manager
 from copyguard.registry import BrandRegistry, default_brand_dirs
 
@@ -37,7 +42,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Validate one guide file; every problem is printed as ``file:line: field: message``."""
     path = Path(args.file)
     try:
-        guide = _registry(args).validate_file(path)
+        data = load_guide_data(path)
+        # a standalone guide needs no plugins; a child needs its parent from dirs and packs
+        guide = _registry(args).validate_file(path) if data.get("extends") else validate_guide(
+            data, path)
     except GuideValidationError as exc:
         print("\n".join(exc.lines()), file=sys.stderr)
         return EXIT_INVALID

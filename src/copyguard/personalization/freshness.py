@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterator
 
 from spacy.tokens import Doc
@@ -41,6 +42,7 @@ class Freshness:
                  policy: Personalization, lex: Lexicon, tokenize: Callable[[str], Doc]) -> None:
         self.check, self.draft, self.provenance = check, draft, provenance
         self.policy, self.lex, self.tokenize = policy, lex, tokenize
+        self.starts = [w.start for w in provenance.words]
         self.now = reference_time(draft)
         self.today = self.now.date()
 
@@ -120,11 +122,12 @@ class Freshness:
         does not count."""
         if self.lex.promo is None:
             return False
-        inside = [i for i, w in enumerate(words) if start <= w.start < end]
-        if not inside:
+        starts = self.starts
+        first, stop = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        if first >= stop:
             return False
-        before = _window(words, inside[0], -1, PROMO_WINDOW[0])
-        after = _window(words, inside[-1], 1, PROMO_WINDOW[1])
+        before = _window(words, first, -1, PROMO_WINDOW[0])
+        after = _window(words, stop - 1, 1, PROMO_WINDOW[1])
         text = self.draft.text
         segments = ([text[before[-1].start:start]] if before else []) + \
             ([text[end:after[-1].end]] if after else [])

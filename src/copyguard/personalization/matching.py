@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -114,8 +115,12 @@ def find_sequence(words: Sequence[Word], value: Sequence[Word],
 def same_stem(word: Word, value: Word) -> bool:
     if word.stem == value.stem or word.norm == value.norm:
         return True
-    return (min(len(word.stem), len(value.stem)) >= 5
-            and fuzz.ratio(word.stem, value.stem) >= STEM_SIMILAR)
+    return _similar_stems(word.stem, value.stem)
+
+
+@lru_cache(maxsize=65536)
+def _similar_stems(a: str, b: str) -> bool:
+    return min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= STEM_SIMILAR
 
 
 def derived_place(word: Word, value: Word) -> bool:
@@ -138,9 +143,13 @@ def paraphrase_matches(words: Sequence[Word], value: Sequence[Word]
     if total == 0:
         return
     budget = len(value) + 2
+    anchors: dict[tuple[str, str], bool] = {}  # (stem, norm) -> shares a word with the value
     i = 0
     while i < len(words):
-        if not any(same_stem(words[i], v) for v in content):
+        key = (words[i].stem, words[i].norm)
+        if key not in anchors:
+            anchors[key] = any(same_stem(words[i], v) for v in content)
+        if not anchors[key]:
             i += 1
             continue
         used: set[int] = set()

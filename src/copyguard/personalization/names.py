@@ -29,7 +29,7 @@ from copyguard.personalization.text import fold, sentence_at
 from copyguard.provenance import Match, Provenance
 
 _VOCATIVE_END = re.compile(r"\s*(?:[.!?,;:]|$)")
-_CLAUSE_START = re.compile(r"(?:^|[.!?\n:]\s*)$")
+_CLAUSE_START = re.compile(r"[.!?\n:]\s*$")
 _TITLE_JOINERS = frozenset({"", ",", "/", "&", "or", "and", "oder", "und", "ou", "et", "o",
                             "y", "e"})
 
@@ -97,7 +97,7 @@ def vocative_fix(text: str, start: int, end: int, lex: Lexicon) -> tuple[int, in
     ``"Hi Maria,"`` → ``"Hi,"``. A name after a title, inside a phrase ("Maria's"), or after
     a gendered greeting word ("Liebe Maria") is left for a person to rewrite.
     """
-    before, after = text[:start], text[end:]
+    before, after = text[max(0, start - 80):start], text[end:end + 80]
     if after.startswith(("'", "’")) or after[:1].isalpha():
         return None
     previous = re.search(r"(\S+)\s*$", before)
@@ -105,8 +105,9 @@ def vocative_fix(text: str, start: int, end: int, lex: Lexicon) -> tuple[int, in
         return None
     comma = re.search(r",\s*$", before)
     if comma and _VOCATIVE_END.match(after):
-        return comma.start(), end, ""
-    if _CLAUSE_START.search(before) and (lead := re.match(r"\s*,\s*(\w)", after)):
+        return start - len(before) + comma.start(), end, ""
+    opens_clause = not text[:start].strip() or _CLAUSE_START.search(before)
+    if opens_clause and (lead := re.match(r"\s*,\s*(\w)", after)):
         return start, end + lead.end(), lead.group(1).upper()
     sentence = fold(text[sentence_at(text, start)[0]:start])
     if lex.gendered_greeting_end and lex.gendered_greeting_end.search(sentence):
@@ -202,13 +203,15 @@ class NameChecker:
     def _mismatched_greetings(self) -> Iterator[Finding]:
         if self.lex.greeting_end is None:
             return
-        covered = [(m.start, m.end) for m in self.provenance.matches]
+        covered = {w.start for m in self.provenance.matches
+                   for w in self.words[bisect.bisect_left(self.starts, m.start):
+                                       bisect.bisect_left(self.starts, m.end)]}
         folded = fold(self.text)
         for word in self.words:
             if not (word.is_titlecase and word.text.isalpha() and not word.is_stop
                     and word.norm not in self.lex.greeting_fillers
                     and word.norm not in self.lex.titles
-                    and not any(s <= word.start < e for s, e in covered)):
+                    and word.start not in covered):
                 continue
             sentence_start = sentence_at(self.text, word.start)[0]
             title = self._title_before(word)

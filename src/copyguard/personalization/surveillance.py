@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from copyguard.checks import Check
 from copyguard.model import Channel, Draft, Finding, Severity
 from copyguard.personalization.lexicon import Lexicon
-from copyguard.personalization.text import fold, sentence_spans
+from copyguard.personalization.text import Intervals, fold, sentence_spans
 from copyguard.provenance import Provenance
 
 INTRUSIVE_CHANNELS = frozenset({Channel.PUSH, Channel.SMS})
@@ -74,7 +74,9 @@ def findings(check: Check, draft: Draft, provenance: Provenance, lex: Lexicon
 def _longest_first(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Overlapping hits collapse into the longest; the result is in text order."""
     kept: list[tuple[int, int, str]] = []
+    taken = Intervals()
     for hit in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
-        if not any(hit[0] < k[1] and k[0] < hit[1] for k in kept):
+        if not taken.overlaps(hit[0], hit[1]):
             kept.append(hit)
+            taken.add(hit[0], hit[1])
     return sorted(kept)

@@ -115,3 +115,20 @@ def sentence_at(text: str, position: int) -> tuple[int, int]:
     if index >= 0 and spans[index][0] <= position < spans[index][1]:
         return spans[index]
     return 0, len(text)
+
+
+class Intervals:
+    """Non-overlapping [start, end) intervals; ``overlaps`` and ``add`` in O(log n)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect.bisect_left(self._starts, end)  # intervals starting before ``end``
+        return index > 0 and self._ends[index - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        index = bisect.bisect_left(self._starts, start)
+        self._starts.insert(index, start)
+        self._ends.insert(index, end)

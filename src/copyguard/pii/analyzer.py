@@ -81,7 +81,7 @@ def _recognizers(language: str, regions: tuple[str, ...], trained: bool,
         RegionalPhoneRecognizer(supported_language=language, supported_regions=regions,
                                 primary_region=regions[0], context=words("PHONE_NUMBER")),
         CreditCardRecognizer(supported_language=language, context=words("CREDIT_CARD")),
-        IbanRecognizer(supported_language=language, context=words("IBAN_CODE")),
+        IbanRecognizer(supported_language=language, context=words("IBAN_CODE")),  # type: ignore[arg-type]
         CompactIbanRecognizer(language, context.get("IBAN_CODE", [])),
         IpRecognizer(supported_language=language, context=words("IP_ADDRESS")),
     ]
@@ -91,10 +91,10 @@ def _recognizers(language: str, regions: tuple[str, ...], trained: bool,
                   DateOfBirthRecognizer(language, context["DATE_OF_BIRTH"])]
         if config.addresses:
             found.append(AddressRecognizer(language, config.addresses))
-        national = pii_languages().national
-        for name in dict.fromkeys(n for region in regions for n in national.get(region, [])):
+        national = pii_languages().national.get(regions[0], [])
+        for name in national:
             cls = NATIONAL_RECOGNIZERS.get(name) or getattr(predefined, name)
-            found.append(cls(supported_language=language))
+            found.append(cls(supported_language=language))  # type: ignore[call-arg]
     if trained:
         found.append(SpacyRecognizer(supported_language=language, supported_entities=[PERSON]))
     return found

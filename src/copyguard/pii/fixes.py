@@ -25,7 +25,7 @@ KIND_ENTITIES = {"name": "PERSON", "email": "EMAIL_ADDRESS", "phone": "PHONE_NUM
 
 @lru_cache(maxsize=1)
 def _engine() -> AnonymizerEngine:
-    return AnonymizerEngine()
+    return AnonymizerEngine()  # type: ignore[no-untyped-call]
 
 
 def operator_config(operator: Operator, entity: str, length: int) -> OperatorConfig:

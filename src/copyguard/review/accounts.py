@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,8 +22,12 @@ from copyguard.review.store import ReviewStore
 
 SESSION_TTL = timedelta(hours=8)
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-")
-# Checked against when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16), cost=2**14)
+
+
+@cache
+def _dummy_hash(cost: int) -> str:
+    """Checked when the name is unknown, so a wrong name costs as long as a wrong password."""
+    return hash_password(secrets.token_urlsafe(16), cost=cost)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +73,21 @@ class Accounts:
                 except IntegrityError as exc:
                     raise AuthError(f"reviewer {name!r} already exists") from exc
 
+    def disable_reviewer(self, name: str) -> None:
+        """Lock a reviewer out (and end their sessions); ``add_reviewer(replace=True)``
+        enables them again with a new password."""
+        with self.store.transaction(write=True) as conn:
+            found = conn.execute(update(reviewers).where(reviewers.c.name == name)
+                                 .values(disabled=True)).rowcount
+            if not found:
+                raise AuthError(f"reviewer {name!r} does not exist")
+            conn.execute(delete(sessions).where(sessions.c.reviewer == name))
+
     def authenticate(self, name: str, password: str) -> bool:
         with self.store.transaction(write=False) as conn:
             row = conn.execute(select(reviewers).where(reviewers.c.name == name)).first()
         if row is None:
-            verify_password(password, _DUMMY_HASH)
+            verify_password(password, _dummy_hash(self.password_cost))
             return False
         return verify_password(password, row.password_hash) and not row.disabled
 

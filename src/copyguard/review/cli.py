@@ -102,6 +102,11 @@ def add_review_parser(sub: Any) -> None:
     add.add_argument("--replace", action="store_true", help="set a new password")
     add.set_defaults(func=cmd_add_reviewer)
 
+    disable = commands.add_parser("disable-reviewer", parents=[store],
+                                  help="lock a reviewer out of the console")
+    disable.add_argument("name")
+    disable.set_defaults(func=cmd_disable_reviewer)
+
     serve = commands.add_parser("serve", parents=[store, guides], help="run the web console")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -375,6 +380,17 @@ def cmd_add_reviewer(args: argparse.Namespace) -> int:
         with _store(args) as store:
             Accounts(store).add_reviewer(args.name, password, replace=args.replace)
         print(f"reviewer {args.name} {'updated' if args.replace else 'added'}")
+        return EXIT_OK
+    return _run(action)
+
+
+def cmd_disable_reviewer(args: argparse.Namespace) -> int:
+    def action() -> int:
+        from copyguard.review.accounts import Accounts
+
+        with _store(args) as store:
+            Accounts(store).disable_reviewer(args.name)
+        print(f"reviewer {args.name} disabled")
         return EXIT_OK
     return _run(action)
 

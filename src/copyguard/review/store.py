@@ -156,6 +156,9 @@ class ReviewStore:
     def list(self, where: QueueFilter | None = None, *, limit: int = 50, offset: int = 0,
              ) -> builtins.list[ReviewItem]:
         """Items matching ``where`` (default: every open item), oldest first."""
+        if limit < 1 or offset < 0:
+            raise ReviewError(f"limit must be at least 1 and offset at least 0, got {limit} "
+                              f"and {offset}")
         query = (select(items).where(*self._conditions(where or QueueFilter(), self.clock()))
                  .order_by(items.c.created_at, items.c.id).limit(limit).offset(offset))
         with self.transaction(write=False) as conn:
@@ -226,6 +229,8 @@ class ReviewStore:
         """Claim up to ``count`` claimable items (unclaimed, or their claim expired) matching
         ``where``, longest-waiting first. Concurrent callers never get the same item."""
         _require_name(reviewer)
+        if count < 1:
+            raise ReviewError(f"claim at least one item, not {count}")
         where, now = where or QueueFilter(), self.clock()
         conditions = [items.c.available_at <= now,
                       *self._conditions(QueueFilter(statuses=(), brand=where.brand,
