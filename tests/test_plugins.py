@@ -88,6 +88,7 @@ def test_a_plugin_registering_a_non_check_is_reported_not_fatal():
     ("register_review_sinks", ["register"], False),
     ("adjust_finding", ["draft", "finding", "guide"], True),
     ("decide_route", ["draft", "findings", "guide"], True),
+    ("review_decided", ["decision"], False),
     ("record_event", ["event"], False),
 ])
 def test_hook_contract_is_pinned(hook, args, firstresult):

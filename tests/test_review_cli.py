@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import timedelta
@@ -280,17 +279,6 @@ def test_add_reviewer(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     code, _, err = run(capsys, "review", "disable-reviewer", "nobody", "--store", store.url)
     assert code == 2 and "does not exist" in err
     store.close()
-
-
-def test_review_command_runs_as_a_program(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    with open_store(url, hooks=quiet_hooks()) as store:
-        store.submit(make_verdict("From a real process", "proc"))
-    done = subprocess.run([sys.executable, "-m", "copyguard.cli", "review", "list", "--store",
-                           url, "--format", "json"], capture_output=True, text=True, check=False,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert [item["draft_id"] for item in json.loads(done.stdout)] == ["proc"]
 
 
 # -- presentation helpers ---------------------------------------------------------------------

@@ -96,11 +96,13 @@ class ReviewStore:
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[Connection]:
+        """One transaction (``write`` takes SQLite's write lock up front); a lost or refused
+        connection becomes :class:`StoreUnavailable`."""
         try:
             with self.engine.connect().execution_options(**{WRITE: write}) as conn, \
                     conn.begin():
                 yield conn
-        except (OperationalError, DBAPIError) as exc:
+        except DBAPIError as exc:
             if isinstance(exc, OperationalError) or exc.connection_invalidated:
                 raise StoreUnavailable(f"review store {self.url}: {describe(exc)}") from exc
             raise
