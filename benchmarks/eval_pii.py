@@ -21,6 +21,7 @@ The checks run exactly as in production: a Guard with only the pii and sensitive
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import logging
 import sys
@@ -44,6 +45,7 @@ CASE_LOCALES = {"US": "en-US", "UK": "en-GB", "CA": "en-CA", "AU": "en-AU", "IN"
                 "SG": "en-SG", "ZA": "en-ZA", "DE": "de-DE", "IT": "it-IT", "ES": "es-ES",
                 "KR": "ko-KR"}
 TARGET_RECALL, TARGET_PRECISION, TARGET_SENSITIVE_FP = 0.95, 0.90, 0.02
+REVIEW = Path(__file__).with_name("sensitive_fp_review.csv")
 
 
 def make_guard() -> Guard:
@@ -154,47 +156,111 @@ def _national_entities() -> set[str]:
 
     entities: set[str] = set()
     for language, config in pii_languages().languages.items():
-        for recognizer in _recognizers(language, tuple(config.regions), trained=False):
-            entities.update(recognizer.supported_entities)
+        for region in config.regions:
+            for recognizer in _recognizers(language, (region,), trained=False):
+                entities.update(recognizer.supported_entities)
     return entities
 
 
-def corpus() -> Iterator[tuple[str, str]]:
-    """(group, text) for every real message."""
+def corpus() -> Iterator[tuple[str, str, str]]:
+    """(group, key, text) for every real message; the key names it in the review file."""
     path = EVALDATA / "spamassassin-promotional" / "messages.jsonl"
     with path.open(encoding="utf-8") as lines:  # split on "\n" only: bodies hold U+2028
         rows = [json.loads(line) for line in lines]
     for row in rows:
         group = "spamassassin " + ("spam" if row["label"] == "spam" else "commercial ham")
-        yield group, f"{row['subject']}\n\n{row['body']}"[:100_000]
+        yield group, row["id"], f"{row['subject']}\n\n{row['body']}"[:100_000]
     with (EVALDATA / "sms-spam-collection" / "SMSSpamCollection.tsv").open(
             encoding="utf-8") as lines:
-        for line in lines:
+        for number, line in enumerate(lines, start=1):
             label, text = line.rstrip("\n").split("\t", 1)
-            yield f"sms {label}", text
+            yield f"sms {label}", f"sms:{number}", text
 
 
-def eval_false_positives(guard: Guard, limit: int | None) -> dict[str, dict[str, object]]:
-    stats: dict[str, dict[str, object]] = {}
-    for n, (group, text) in enumerate(corpus()):
+def load_review(path: Path | None) -> dict[str, str]:
+    """message key -> "tp" or "fp", from a reviewed CSV (key,label,category,note)."""
+    if path is None or not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["key"]: row["label"] for row in csv.DictReader(handle)}
+
+
+def eval_false_positives(guard: Guard, limit: int | None, review: dict[str, str],
+                         dump: Path | None) -> dict[str, dict[str, Any]]:
+    stats: dict[str, dict[str, Any]] = {}
+    flagged: list[dict[str, str]] = []
+    for n, (group, key, text) in enumerate(corpus()):
         if limit and n >= limit:
             break
         verdict = guard.check(text, locale="en")
         entry = stats.setdefault(group, {"messages": 0, "pii": 0, "sensitive": 0,
-                                         "pii_by_code": Counter(), "sensitive_by_code": Counter(),
-                                         "sensitive_examples": []})
-        entry["messages"] += 1  # type: ignore[operator]
+                                         "sensitive_fp": 0, "unreviewed": 0,
+                                         "pii_by_code": Counter(),
+                                         "sensitive_by_code": Counter(), "examples": []})
+        entry["messages"] += 1
         pii = [f for f in pii_findings(verdict) if f.severity.rank >= Severity.WARNING.rank]
         sensitive = [f for f in verdict.findings if f.check == "sensitive" and f.end > f.start]
         if pii:
-            entry["pii"] += 1  # type: ignore[operator]
-            entry["pii_by_code"].update({f.code for f in pii})  # type: ignore[union-attr]
-        if sensitive:
-            entry["sensitive"] += 1  # type: ignore[operator]
-            entry["sensitive_by_code"].update({f.code for f in sensitive})  # type: ignore[union-attr]
-            entry["sensitive_examples"].extend(  # type: ignore[union-attr]
-                f"{f.code}: {text[max(0, f.start - 60):f.end + 40]!r}" for f in sensitive[:1])
+            entry["pii"] += 1
+            entry["pii_by_code"].update({f.code for f in pii})
+        if not sensitive:
+            continue
+        entry["sensitive"] += 1
+        entry["sensitive_by_code"].update({f.code for f in sensitive})
+        label = review.get(key)
+        if label != "tp":  # unreviewed hits count as false positives
+            entry["sensitive_fp"] += 1
+            entry["unreviewed"] += label is None
+        contexts = " | ".join(f"{f.code}: {_context(text, f)}" for f in sensitive[:3])
+        entry["examples"].append(f"{key} [{label or 'unreviewed'}] {contexts}")
+        flagged.append({"key": key, "group": group, "label": label or "",
+                        "categories": " ".join(sorted({f.code for f in sensitive})),
+                        "context": contexts})
+    if dump is not None:
+        with dump.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, ["key", "group", "label", "categories", "context"])
+            writer.writeheader()
+            writer.writerows(flagged)
     return stats
+
+
+def _context(text: str, finding: Finding) -> str:
+    return " ".join(text[max(0, finding.start - 70):finding.end + 50].split())
+
+
+SPEED_DRAFTS = {
+    "en-US": "Hi Maria, your order 4521 has shipped! Questions? Call (415) 555-0132 or write "
+             "to help@northwind.example. Enjoy 20% off your next order until Friday.",
+    "de-DE": "Hallo Maria, deine Bestellung ist unterwegs! Fragen? Ruf uns an: 030 12345678. "
+             "Bis Freitag sparst du 20 % auf deine nächste Bestellung.",
+    "ja-JP": "山田様、ご注文の商品を発送しました。お問い合わせは03-1234-5678まで。",
+}
+
+
+def eval_speed(guard: Guard, rounds: int = 200) -> dict[str, tuple[float, float]]:
+    """Median and p95 milliseconds of a full check (pii + sensitive) of a short draft."""
+    recipient = {"profile": {"first_name": "Maria", "last_name": "Rossi",
+                             "email": "maria.rossi@gmail.com", "phone": "+1 415 555 0199"}}
+    results = {}
+    for locale, text in SPEED_DRAFTS.items():
+        for _ in range(5):  # warm-up: analyzers, lexicons, name data
+            guard.check(text, locale=locale, recipient=recipient)
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            guard.check(text, locale=locale, recipient=recipient)
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        results[locale] = (times[len(times) // 2], times[int(len(times) * 0.95)])
+    return results
+
+
+def print_speed(results: dict[str, tuple[float, float]]) -> None:
+    print("\n### Per-draft cost after warm-up (pii + sensitive, short drafts)\n")
+    print("| locale | characters | median ms | p95 ms |")
+    print("|---|---:|---:|---:|")
+    for locale, (median, p95) in results.items():
+        print(f"| {locale} | {len(SPEED_DRAFTS[locale])} | {median:.1f} | {p95:.1f} |")
 
 
 def _fmt(value: float | None) -> str:
@@ -223,35 +289,44 @@ def print_scores(title: str, scores: dict[str, Score], show: int,
                     print(f"  {entity} {kind}: {item}", file=sys.stderr)
 
 
-def print_false_positives(stats: dict[str, dict[str, object]], show: int) -> None:
+def print_false_positives(stats: dict[str, dict[str, Any]], show: int) -> None:
     print("\n### False-positive rates on real messages (locale `en`)\n")
+    print("A sensitive finding counts as a false positive unless the review file marks the "
+          "message\nas a true reader-directed attribute (unreviewed findings count as false).\n")
     print("| corpus | messages | with a pii finding | with a sensitive finding | "
-          "sensitive target (<= 2%) |")
-    print("|---|---:|---:|---:|---|")
+          "sensitive false positives | target (<= 2%) |")
+    print("|---|---:|---:|---:|---:|---|")
     for group, e in stats.items():
-        n = int(e["messages"])  # type: ignore[call-overload]
-        pii, sens = int(e["pii"]), int(e["sensitive"])  # type: ignore[call-overload]
-        met = "yes" if sens / n <= TARGET_SENSITIVE_FP else "no"
-        print(f"| {group} | {n} | {pii} ({pii / n:.1%}) | {sens} ({sens / n:.1%}) | {met} |")
+        n, pii, sens, fp = e["messages"], e["pii"], e["sensitive"], e["sensitive_fp"]
+        met = "yes" if fp / n <= TARGET_SENSITIVE_FP else "no"
+        print(f"| {group} | {n} | {pii} ({pii / n:.1%}) | {sens} ({sens / n:.1%}) | "
+              f"{fp} ({fp / n:.1%}) | {met} |")
     print("\npii findings by code (messages): " + "; ".join(
-        f"{g}: {dict(e['pii_by_code'].most_common(8))}" for g, e in stats.items()))  # type: ignore[union-attr]
+        f"{g}: {dict(e['pii_by_code'].most_common(8))}" for g, e in stats.items()))
     print("\nsensitive findings by code (messages): " + "; ".join(
         f"{g}: {dict(e['sensitive_by_code'])}" for g, e in stats.items()))
+    unreviewed = sum(e["unreviewed"] for e in stats.values())
+    print(f"\nflagged messages without a review label: {unreviewed}")
     if show:
         for group, e in stats.items():
-            for example in e["sensitive_examples"][:show]:  # type: ignore[index]
+            for example in e["examples"][:show]:
                 print(f"  {group}: {example}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("synth", "testcases", "fp"), action="append")
+    parser.add_argument("--only", choices=("synth", "testcases", "fp", "speed"),
+                        action="append")
     parser.add_argument("--locale", default="en", help="locale for the synthetic sentences")
     parser.add_argument("--limit", type=int, help="only the first N real messages")
     parser.add_argument("--show", type=int, default=0, help="print N misses/false hits each")
+    parser.add_argument("--review", type=Path, default=REVIEW,
+                        help="reviewed labels of flagged messages (CSV: key,label,...)")
+    parser.add_argument("--dump-flagged", type=Path,
+                        help="write every message with a sensitive finding to this CSV")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
-    parts = args.only or ["synth", "testcases", "fp"]
+    parts = args.only or ["synth", "testcases", "fp", "speed"]
     guard = make_guard()
     started = time.perf_counter()
     if "synth" in parts:
@@ -262,7 +337,11 @@ def main(argv: list[str] | None = None) -> int:
         print_scores("presidio-analyzer recognizer test cases (claimed entity types)",
                      scores, args.show, weak)
     if "fp" in parts:
-        print_false_positives(eval_false_positives(guard, args.limit), args.show)
+        stats = eval_false_positives(guard, args.limit, load_review(args.review),
+                                     args.dump_flagged)
+        print_false_positives(stats, args.show)
+    if "speed" in parts:
+        print_speed(eval_speed(guard))
     print(f"\n(run time {time.perf_counter() - started:.0f} s)")
     return 0
 

@@ -4,9 +4,9 @@ An :class:`AnalyzerEngine` is built lazily, once per (language, regions) and NLP
 :class:`RecognizerRegistry` holding only the recognizers that matter for that language and
 region: Presidio's generic recognizers instantiated for the language (its predefined ones exist
 mostly for English) with context words in that language, phone numbers of the draft's regions,
-national ids of those countries, street addresses, dates of birth, and PERSON entities when a
-trained pipeline is installed. The draft is tokenized once: the analyzer gets
-``NlpArtifacts`` made from the shared ``ctx.doc``.
+national ids of the draft's country (or the language's main one), street addresses, dates of
+birth, and PERSON entities when a trained pipeline is installed. The draft is tokenized once:
+the analyzer gets ``NlpArtifacts`` made from the shared ``ctx.doc``.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from copyguard.pii.recognizers import (
     LuhnCardRecognizer,
     PhoneShapeRecognizer,
     RegionalPhoneRecognizer,
+    ascii_bounded,
 )
 
 if TYPE_CHECKING:
@@ -46,8 +47,8 @@ if TYPE_CHECKING:
 
 PERSON = "PERSON"
 _NO_SPACES = frozenset({"ja", "zh", "ko"})
-# Where two detections overlap, the recipient's own data wins, then the more specific entity
-# (national ids rank with US_SSN), then the higher score.
+# Specificity order for overlapping detections (national ids rank with US_SSN); see
+# resolve_overlaps.
 _PRIORITY = ("CREDIT_CARD", "IBAN_CODE", "US_SSN", "EMAIL_ADDRESS", "IP_ADDRESS",
              "DATE_OF_BIRTH", "ADDRESS", "PHONE_NUMBER", PERSON)
 
@@ -75,15 +76,19 @@ def _recognizers(language: str, regions: tuple[str, ...], trained: bool,
     def words(entity: str) -> list[str] | None:
         return context.get(entity) or None
 
-    email = AsciiEmailRecognizer if language in _NO_SPACES else EmailRecognizer
+    no_spaces = language in _NO_SPACES
+    email = AsciiEmailRecognizer if no_spaces else EmailRecognizer
+    card = ascii_bounded(CreditCardRecognizer.PATTERNS) if no_spaces else None
+    ip = ascii_bounded(IpRecognizer.PATTERNS) if no_spaces else None
     found: list[EntityRecognizer] = [
         email(supported_language=language, context=words("EMAIL_ADDRESS")),
         RegionalPhoneRecognizer(supported_language=language, supported_regions=regions,
                                 primary_region=regions[0], context=words("PHONE_NUMBER")),
-        CreditCardRecognizer(supported_language=language, context=words("CREDIT_CARD")),
-        IbanRecognizer(supported_language=language, context=words("IBAN_CODE")),  # type: ignore[arg-type]
+        CreditCardRecognizer(supported_language=language, context=words("CREDIT_CARD"),
+                             patterns=card),
+        IbanRecognizer(supported_language=language, context=context.get("IBAN_CODE", [])),
         CompactIbanRecognizer(language, context.get("IBAN_CODE", [])),
-        IpRecognizer(supported_language=language, context=words("IP_ADDRESS")),
+        IpRecognizer(supported_language=language, context=words("IP_ADDRESS"), patterns=ip),
     ]
     if config is not None:
         found += [PhoneShapeRecognizer(language, context["PHONE_NUMBER"]),

@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict, Field
+import ahocorasick
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from copyguard.pii.data import data_path, load_model
 from copyguard.pii.text import fold, sentence_spans
@@ -28,6 +29,14 @@ from copyguard.pii.text import fold, sentence_spans
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _plain_terms(terms: list[str]) -> list[str]:
+    for term in terms:
+        if re.search(r"[\[\](){}|?+\\^$]", term) or "*" in term.strip("*"):
+            raise ValueError(f"term {term!r}: only words, spaces, hyphens, apostrophes "
+                             "and a leading or trailing * are allowed")
+    return terms
 
 
 class Recipient(_Model):
@@ -39,10 +48,17 @@ class Recipient(_Model):
     near_window: int = Field(2, ge=1)        # before the term, at most this many words away
     cues: list[str] = []                     # regexes on folded text ("congratulations on")
 
+    check_terms = field_validator("markers", "near_markers")(_plain_terms)
+
 
 class Category(_Model):
     description: str
     terms: list[str]
+    # A third person near the term makes it theirs ("your pregnant friend"), except where the
+    # attribute is the reader's because of them ("the death of your father": bereavement).
+    about_others: bool = True
+
+    check_terms = field_validator("terms")(_plain_terms)
 
 
 class Lexicon(_Model):
@@ -53,9 +69,12 @@ class Lexicon(_Model):
     recipient: Recipient
     neutral: list[str] = []    # words that make a mention about a cause, not a person
     others: list[str] = []     # third persons ("your friend"): the attribute is not the reader's
+    self_markers: list[str] = []  # first person right before a term: the sender's attribute
     age: list[str] = []        # regexes whose first group is the age, already reader-directed
     min_age: int = 16
     categories: dict[str, Category]
+
+    check_terms = field_validator("neutral", "others", "self_markers")(_plain_terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +118,7 @@ class AttributeMatcher:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        groups = [f"(?P<{name}>{_term_regex(cat.terms)})"
-                  for name, cat in lexicon.categories.items()]
-        self._terms = re.compile("|".join(groups))
+        self._terms = _TermIndex({name: cat.terms for name, cat in lexicon.categories.items()})
         rec = lexicon.recipient
         self._markers = re.compile(_term_regex(rec.markers))
         self._case_markers = re.compile(
@@ -111,41 +128,51 @@ class AttributeMatcher:
         self._cues = re.compile("|".join(f"(?:{_fold_pattern(c)})" for c in rec.cues) or r"(?!)")
         self._neutral = re.compile(_term_regex(lexicon.neutral))
         self._others = re.compile(_term_regex(lexicon.others))
+        self._self = re.compile(_term_regex(lexicon.self_markers))
         self._age = [re.compile(_fold_pattern(p)) for p in lexicon.age]
 
     def find(self, text: str, token_starts: list[int]) -> Iterator[AttributeHit]:
         """Hits in ``text``; ``token_starts`` are the shared doc's token offsets (word counts)."""
         folded = _fold(text)
-        yield from self._ages(folded)
-        terms = list(self._terms.finditer(folded))
+        yield from self._ages(text, folded)
+        terms = self._terms.find(folded)
         if not terms:
             return
         draft = _Draft(text, folded, token_starts, list(sentence_spans(text)),
                        _spans(self._markers, folded) + _spans(self._case_markers, text),
-                       _spans(self._near, folded), _spans(self._cues, folded))
-        for match in terms:
-            cue = self._directed(draft, match.start(), match.end())
+                       _spans(self._near, folded), _spans(self._cues, folded),
+                       _spans(self._self, folded))
+        for category, start, end in terms:
+            cue = self._directed(draft, start, end, self.lexicon.categories[category].about_others)
             if cue is not None:
-                yield AttributeHit(match.lastgroup or "", match.start(), match.end(), cue)
+                yield AttributeHit(category, start, end, cue)
 
-    def _ages(self, folded: str) -> Iterator[AttributeHit]:
+    def _ages(self, text: str, folded: str) -> Iterator[AttributeHit]:
         for pattern in self._age:
             for match in pattern.finditer(folded):
+                start, end = match.span()
                 if int(match.group(1)) >= self.lexicon.min_age:
-                    yield AttributeHit("age", match.start(), match.end(), match.group(0))
+                    yield AttributeHit("age", start, end, text[start:end])
 
-    def _directed(self, d: _Draft, s: int, e: int) -> str | None:
+    def _directed(self, d: _Draft, s: int, e: int, others_apply: bool) -> str | None:
         """The word or cue that points the term ``[s, e)`` at the reader, or None."""
         index = bisect_right(d.sentences, (s, len(d.text) + 1)) - 1
         start, end = d.sentences[index] if index >= 0 else (0, len(d.text))
         window = self.lexicon.window
         if self._neutral.search(d.folded, max(start, s - 60), min(end, e + 60)):
             return None
-        for ms, me in d.nearby(d.markers, max(start, s - _REACH), min(end, e + _REACH)):
+        markers = d.nearby(d.markers, max(start, s - _REACH), min(end, e + _REACH))
+        for ms, me in markers:
             if ms < e and s < me:
-                return d.text[ms:me]  # the term contains it ("your loss")
+                return d.text[ms:me]  # the term names the reader ("sorry for your loss")
+        if any(me <= s and d.words(me, s) <= 2 for _, me in d.nearby(d.own, max(start, s - 40), s)):
+            return None  # "I am a Christian", "our Christian bookshop": the sender's
+        for ms, me in markers:
+            if self._names_other(d.folded, me, end):
+                continue  # "your company", "your best friend": a third party's
             a, b = (me, s) if me <= s else (e, ms)
-            if d.words(a, b) <= window and not self._about_others(d.folded, a, b, e, end):
+            if d.words(a, b) <= window and not (
+                    others_apply and self._about_others(d.folded, a, b, e, end)):
                 return d.text[ms:me]
         near = self.lexicon.recipient.near_window
         for ms, me in d.nearby(d.near, max(start, s - _REACH), s):
@@ -156,12 +183,74 @@ class AttributeMatcher:
                 return d.text[ms:me]
         return None
 
+    def _names_other(self, folded: str, marker_end: int, end: int) -> bool:
+        """Whether the marker is a possessive of a third party ("your company")."""
+        space = re.match(r"[\s\-]+", folded[marker_end:end])
+        if space is None:
+            return False
+        start = marker_end + space.end()
+        if self._others.match(folded, start, end):
+            return True
+        word = re.match(r"[\w']+[\s\-]+", folded[start:end])  # "your best friend"
+        return word is not None and self._others.match(folded, start + word.end(), end) is not None
+
     def _about_others(self, folded: str, a: int, b: int, term_end: int, end: int) -> bool:
         """A third person between marker and term, or within three words after the term
         ("your pregnant friend"): the attribute is someone else's."""
         after = re.match(r"(?:[\s\-]+[\w']+){1,3}", folded[term_end:end])
         tail = (term_end, term_end + after.end()) if after else (term_end, term_end)
         return any(self._others.search(folded, x, y) for x, y in ((a, b), tail))
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+class _TermIndex:
+    """All terms of all categories in one Aho-Corasick automaton: linear in the text length,
+    whatever the lexicon size. Spaces and hyphens inside terms match any one separator."""
+
+    _SEPARATORS = re.compile(r"[\s\-‐‑–]")
+
+    def __init__(self, categories: dict[str, list[str]]) -> None:
+        entries: dict[str, list[tuple[str, bool, bool, int]]] = {}
+        for category, terms in categories.items():
+            for raw in terms:
+                term = _fold(raw.strip())
+                key = self._SEPARATORS.sub(" ", " ".join(term.strip("*").split()))
+                if key:
+                    entries.setdefault(key, []).append(
+                        (category, term.startswith("*"), term.endswith("*"), len(key)))
+        self._automaton = ahocorasick.Automaton()
+        for key, values in entries.items():
+            self._automaton.add_word(key, values)
+        self._empty = not entries
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def find(self, folded: str) -> list[tuple[str, int, int]]:
+        """(category, start, end) of each term, longest first where two overlap."""
+        if self._empty:
+            return []
+        text = self._SEPARATORS.sub(" ", folded)
+        found = []
+        for last, values in self._automaton.iter(text):
+            for category, any_start, any_end, size in values:
+                start, end = last - size + 1, last + 1
+                if not any_start and start > 0 and _is_word(text[start - 1]):
+                    continue
+                if not any_end and end < len(text) and _is_word(text[end]):
+                    continue
+                while any_start and start > 0 and _is_word(text[start - 1]):
+                    start -= 1
+                while any_end and end < len(text) and _is_word(text[end]):
+                    end += 1
+                found.append((category, start, end))
+        kept: list[tuple[str, int, int]] = []
+        for hit in sorted(found, key=lambda h: (h[1], h[1] - h[2])):
+            if not kept or hit[1] >= kept[-1][2]:
+                kept.append(hit)
+        return kept
 
 
 # Markers and cues further than this many characters from a term are never within the window.
@@ -183,6 +272,7 @@ class _Draft:
     markers: list[tuple[int, int]]
     near: list[tuple[int, int]]
     cues: list[tuple[int, int]]
+    own: list[tuple[int, int]]
 
     def __post_init__(self) -> None:
         self.markers.sort()

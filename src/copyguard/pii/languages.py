@@ -26,9 +26,9 @@ class LanguageConfig(_Model):
     @field_validator("context")
     @classmethod
     def _known_entities(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = sorted(set(value) - set(ENTITIES_WITH_CONTEXT))
-        if unknown:
-            raise ValueError(f"unknown entities {unknown}; expected {ENTITIES_WITH_CONTEXT}")
+        if set(value) != set(ENTITIES_WITH_CONTEXT):
+            raise ValueError(f"context words needed for exactly {list(ENTITIES_WITH_CONTEXT)}; "
+                             f"got {sorted(value)}")
         return value
 
 

@@ -29,7 +29,9 @@ How = Literal["greeting", "title", "vocative", "full_name", "honorific", "ner"]
 # A first name this common (gender-guesser frequency, 1 = rare .. 13 = very common) followed
 # by a capitalized word is read as a person's full name.
 FULL_NAME_MIN_FREQUENCY = 4
-_WORD = r"\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}\p{Ll}+)?"
+# A capitalized name word: Maria, O'Brien, McDonald, Jean-Luc.
+_WORD = (r"(?=\p{L}{2}|\p{L}['’])\p{Lu}\p{Ll}*(?:['’]\p{Lu}?\p{Ll}+|\p{Lu}\p{Ll}+)?"
+         r"(?:-\p{Lu}\p{Ll}+)?")
 _END = r"(?=[ \t]*(?:[,!:;.?\n—–]|[ \t]-[ \t]|$))"
 
 
@@ -94,6 +96,9 @@ class NameFinder:
                                                      *config.greetings, *config.honorifics,
                                                      *_calendar_words(language),
                                                      *_stop_words(language)])
+        # Nouns an honorific also follows (ポイント会員様, 고객님): a run ending in one is no name.
+        self._addressees = tuple(fold(w) for w in config.not_names)
+        self._greeting_words = tuple(fold(w) for w in config.greetings)
         self._suffixes = config.suffixes
         # Titles are written capitalized ("Ms Smith"), never in capitals ("MS Word").
         greet = _alternatives(config.greetings)
@@ -117,7 +122,7 @@ class NameFinder:
             if config.suffixes else None
         self._prefix = regex.compile(
             rf"(?i:{greet})[ \t]*(?P<name>\p{{Han}}{{1,4}}?|\p{{Arabic}}+)"
-            rf"(?=[ \t]*(?:{_alternatives(config.suffixes) or '(?!)'})|[ \t,，!！:：、]|$)") \
+            rf"(?=[ \t]*(?:{_alternatives(config.suffixes) or '(?!)'})|[ \t,，!！:：、،؛.。]|$)") \
             if greet and language in ("zh", "ar") else None
 
     def find(self, text: str) -> list[NameMention]:
@@ -164,11 +169,16 @@ class NameFinder:
             if pattern is None:
                 continue
             for match in pattern.finditer(text):
-                name = fold(match.group("name"))
-                before = text[max(0, match.start() - 1):match.start()]
-                if before in ("お", "ご") or any(name.endswith(w) for w in self.not_names):
+                start, name = match.start("name"), match.group("name")
+                for greeting in self._greeting_words:  # 尊敬的王先生: the name is 王
+                    if fold(name).startswith(greeting) and len(name) > len(greeting):
+                        start, name = start + len(greeting), name[len(greeting):]
+                before = text[max(0, start - 1):start]
+                folded = fold(name)
+                if before in ("お", "ご") or folded in self.not_names or any(
+                        folded.endswith(w) for w in self._addressees):
                     continue
-                yield self._mention(match, "honorific")
+                yield NameMention(start, start + len(name), name, "honorific")
 
     @staticmethod
     def _mention(match: regex.Match[str], how: How) -> NameMention:

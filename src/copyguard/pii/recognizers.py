@@ -125,6 +125,16 @@ class CompactIbanRecognizer(PatternRecognizer):  # type: ignore[misc]
         return int(digits) % 97 == 1
 
 
+_ASCII_BOUNDARY = r"(?:(?<![A-Za-z0-9])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?![A-Za-z0-9]))"
+
+
+def ascii_bounded(patterns: list[Pattern]) -> list[Pattern]:
+    """Presidio's patterns for text written without spaces: ``\\b`` and ``\\w`` count only
+    ASCII letters and digits, so the number in ``カード番号4111...`` still has a boundary."""
+    return [Pattern(p.name, p.regex.replace(r"\b", _ASCII_BOUNDARY)
+                    .replace(r"[\w:]", "[A-Za-z0-9_:]"), p.score) for p in patterns]
+
+
 class AsciiEmailRecognizer(EmailRecognizer):  # type: ignore[misc]
     """E-mail addresses inside text without spaces (``メールはtaro@example.jpまで``).
 
