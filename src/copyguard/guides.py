@@ -36,6 +36,7 @@ from pydantic import (
 
 from copyguard.errors import GuideError
 from copyguard.model import Channel, Route, Severity
+from copyguard.yamlpos import text_line
 
 REGULATED_INDUSTRIES = frozenset({"pharma", "pharmaceutical", "healthcare", "health", "insurance",
                                   "government", "finance", "financial"})
@@ -550,28 +551,9 @@ def validate_guide(data: Mapping[str, Any], path: Path | None = None) -> BrandGu
 def line_of(path: Path, loc: tuple[Any, ...]) -> int | None:
     """The 1-based line of the YAML node at ``loc`` (or its nearest existing parent)."""
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return text_line(path.read_text(encoding="utf-8"), loc)
+    except (OSError, UnicodeDecodeError):
         return None
-    line = node.start_mark.line + 1 if node else None
-    for part in loc:
-        child = _child(node, part)
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
-
-
-def _child(node: yaml.Node | None, key: Any) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if key_node.value == str(key):
-                found: yaml.Node = value_node
-                return found
-    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-        child: yaml.Node = node.value[key]
-        return child
-    return None
 
 
 def load_guide(path: Path, parents: Mapping[str, BrandGuide] | None = None) -> BrandGuide:

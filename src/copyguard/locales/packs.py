@@ -38,6 +38,7 @@ from copyguard.locales.schema import (
 from copyguard.locales.tags import ROOT, LocaleTag, parse_tag
 from copyguard.locales.text import Lexicon, fold
 from copyguard.model import Severity
+from copyguard.yamlpos import text_line
 
 PACK_NAME_RE = re.compile(
     r"^(root|und-([A-Z]{2}|\d{3})|[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?)$")
@@ -109,18 +110,7 @@ def read_pack(path: Path) -> PackFile:
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    node = yaml.compose(text)
-    line = node.start_mark.line + 1 if node else None
-    for key in loc:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == str(key)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            child = node.value[key]
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
+    return text_line(text, loc)
 
 
 class PackLibrary:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from copyguard.errors import CopyguardError
 from copyguard.personalization.text import fold, fold_pattern
+from copyguard.yamlpos import text_line
 
 DATA_DIR = "data/personalization"
 SURVEILLANCE_FAMILIES = ("observation", "detail", "detail_always", "location", "inference")
@@ -190,19 +191,7 @@ def _read(name: str) -> str:
 
 def _line(text: str, loc: tuple[Any, ...]) -> int | None:
     """The 1-based line of the YAML node at ``loc`` (or of its nearest existing parent)."""
-    node = yaml.compose(text)
-    line = node.start_mark.line + 1 if node else None
-    for part in loc:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
-                and part < len(node.value):
-            child = node.value[part]
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
+    return text_line(text, loc)
 
 
 def validate(name: str, text: str, model: type[_Strict]) -> Any:

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from copyguard.errors import CopyguardError
+from copyguard.yamlpos import node_line
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -60,14 +61,4 @@ def load_model(model: type[M], *parts: str) -> M:
 
 
 def _line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    line = node.start_mark.line + 1 if node else None
-    for key in loc:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == str(key)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            child = node.value[key]
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
+    return node_line(node, loc)
