@@ -59,7 +59,8 @@ def load_drafts(limit: int) -> list[dict[str, Any]]:
             if isinstance(data, dict) and "text" in data and data.get("channel") != "fax":
                 drafts.append(data)
     mail = EVALDATA / "spamassassin-promotional/messages.jsonl"
-    for i, line in enumerate(mail.read_text(encoding="utf-8").splitlines()[:limit]):
+    # split on "\n" only: message bodies contain U+2028 and other characters splitlines() breaks on
+    for i, line in enumerate(mail.read_text(encoding="utf-8").split("\n")[:limit]):
         body = " ".join(json.loads(line)["body"].split()[:300])
         drafts.append({"id": f"sa{i}", "text": body, "locale": "en-US", "channel": "email",
                        "recipient": RECIPIENT, "campaign": CAMPAIGN})

@@ -199,12 +199,35 @@ def test_a_check_past_its_time_budget_is_abandoned_and_fails_closed():
     guard = isolated_guard(ChecksPlugin(Hanging("hanging", "x"), WordCheck("w", "tent",
                                                                           Severity.INFO)),
                            check_timeout=0.2)
+    guard.nlp.pipeline("en")  # time the budget, not the first pipeline load
     started = time.perf_counter()
     verdict = guard.check("A tent")
     assert time.perf_counter() - started < 2
     assert codes(verdict.findings) == ["hanging.check_error", "w.word"]
     assert "budget" in verdict.findings[0].message
     assert verdict.route is Route.REVIEW
+
+
+def test_the_time_budget_is_per_check_and_checks_after_a_hung_one_still_run():
+    import time
+
+    class Sleeping(WordCheck):
+        def __init__(self, name: str, seconds: float) -> None:
+            super().__init__(name, "x")
+            self.seconds = seconds
+
+        def run(self, ctx):
+            time.sleep(self.seconds)
+            return iter(())
+
+    guard = isolated_guard(ChecksPlugin(
+        WordCheck("before", "tent", Severity.INFO), Sleeping("slow1", 0.3), Sleeping("slow2", 0.3),
+        Sleeping("hung", 3), WordCheck("after", "tent", Severity.INFO)), check_timeout=0.5)
+    verdict = guard.check("A tent")
+    # 0.3 s + 0.3 s is over one budget, but each check is within its own
+    assert codes(verdict.findings) == ["before.word", "hung.check_error", "after.word"]
+    assert verdict.timings["slow1"] >= 300 and verdict.timings["slow2"] >= 300
+    assert verdict.timings["hung"] == 500
 
 
 def test_a_sensitive_hint_does_not_block():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -41,8 +42,52 @@ def error_finding(check: str, category: Category, exc: BaseException) -> Finding
                            "the draft needs a human review")
 
 
-def _collect(check: Check, ctx: CheckContext) -> list[Finding]:
-    return list(check.run(ctx))
+class _Run:
+    """Checks ``checks[start:]`` in order on a runner thread, writing into shared outcomes.
+
+    The guard watches :meth:`deadline`; once abandoned, the run stops after the check it is in
+    and its late result is dropped.
+    """
+
+    def __init__(self, checks: Sequence[Check], start: int, ctx: CheckContext, budget: float,
+                 outcomes: list[list[Finding] | BaseException | None],
+                 timings: dict[str, float]) -> None:
+        self.checks, self.current, self.ctx, self.budget = checks, start, ctx, budget
+        self.outcomes, self.timings = outcomes, timings
+        self.started = time.perf_counter()
+        self._lock = threading.Lock()
+        self._abandoned = False
+
+    def __call__(self) -> None:
+        for index in range(self.current, len(self.checks)):
+            check = self.checks[index]
+            with self._lock:
+                if self._abandoned:
+                    return
+                self.current, self.started = index, time.perf_counter()
+            outcome: list[Finding] | BaseException
+            try:
+                outcome = list(check.run(self.ctx))
+            except Exception as exc:
+                outcome = exc
+            with self._lock:
+                if self._abandoned:
+                    return
+                self.outcomes[index] = outcome
+                self.timings[check.name] = round((time.perf_counter() - self.started) * 1000, 3)
+
+    def deadline(self) -> float:
+        """When the check now running runs out of its budget."""
+        with self._lock:
+            return self.started + self.budget
+
+    def abandon_overdue(self) -> int | None:
+        """If the running check is past its budget, stop the run there and return its index."""
+        with self._lock:
+            if time.perf_counter() < self.started + self.budget:
+                return None
+            self._abandoned = True
+            return self.current
 
 
 def apply_fixes(text: str, findings: Sequence[Finding]) -> str | None:
@@ -217,28 +262,43 @@ class Guard:
         return verdict
 
     def _run_checks(self, ctx: CheckContext) -> tuple[list[Finding], dict[str, float]]:
-        findings: list[Finding] = []
+        """Run every check on one runner thread; a check past its budget is abandoned there
+        and the checks after it continue on a fresh thread."""
+        checks = self.brands.checks_for(ctx.draft.brand)
+        outcomes: list[list[Finding] | BaseException | None] = [None] * len(checks)
         timings: dict[str, float] = {}
-        size = len(ctx.draft.text)
-        for check in self.brands.checks_for(ctx.draft.brand):
-            started = time.perf_counter()
-            try:
-                future = self._runner.submit(_collect, check, ctx)
+        index = 0
+        while index < len(checks):
+            run = _Run(checks, index, ctx, self.check_timeout, outcomes, timings)
+            future = self._runner.submit(run)
+            while True:
                 try:
-                    found = future.result(timeout=self.check_timeout)
+                    future.result(timeout=max(0.0, run.deadline() - time.perf_counter()))
+                    index = len(checks)
+                    break
                 except FutureTimeout:
-                    raise TimeoutError(f"took longer than its {self.check_timeout:g} s budget; "
-                                       "abandoned") from None
-                bad = [f for f in found if not 0 <= f.start <= f.end <= size]
-                if bad:
-                    raise ValueError(f"finding {bad[0].code!r} has span {bad[0].start}:"
+                    hung = run.abandon_overdue()
+                    if hung is None:
+                        continue  # that check finished in time; a later one is running
+                    outcomes[hung] = TimeoutError(
+                        f"took longer than its {self.check_timeout:g} s budget; abandoned")
+                    timings[checks[hung].name] = round(self.check_timeout * 1000, 3)
+                    index = hung + 1
+                    break
+        findings: list[Finding] = []
+        size = len(ctx.draft.text)
+        for check, outcome in zip(checks, outcomes, strict=True):
+            if isinstance(outcome, list):
+                bad = [f for f in outcome if not 0 <= f.start <= f.end <= size]
+                if not bad:
+                    findings.extend(outcome)
+                    continue
+                outcome = ValueError(f"finding {bad[0].code!r} has span {bad[0].start}:"
                                      f"{bad[0].end} outside the text (length {size})")
-                findings.extend(found)
-            except Exception as exc:
-                log.exception("check %s failed on draft %s", check.name, ctx.draft.id)
-                findings.append(error_finding(check.name, check.category, exc))
-                self.emit(CheckFailed(ctx.draft, check.name, f"{type(exc).__name__}: {exc}"))
-            timings[check.name] = round((time.perf_counter() - started) * 1000, 3)
+            assert outcome is not None
+            log.error("check %s failed on draft %s", check.name, ctx.draft.id, exc_info=outcome)
+            findings.append(error_finding(check.name, check.category, outcome))
+            self.emit(CheckFailed(ctx.draft, check.name, f"{type(outcome).__name__}: {outcome}"))
         return findings, timings
 
     def _scoped(self, brand: str | None, hook_name: str) -> Any:
