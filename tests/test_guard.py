@@ -230,6 +230,34 @@ def test_the_time_budget_is_per_check_and_checks_after_a_hung_one_still_run():
     assert verdict.timings["hung"] == 500
 
 
+def test_loading_a_language_pipeline_does_not_count_against_a_checks_budget():
+    import time
+
+    guard = isolated_guard(ChecksPlugin(WordCheck("w", "tent", Severity.INFO)), check_timeout=0.2)
+    build = guard.nlp._build
+
+    def slow_build(language: str) -> Any:
+        time.sleep(0.5)  # like spaCy's French tokenizer exceptions, compiled on first import
+        return build(language)
+
+    guard.nlp._build = slow_build  # type: ignore[method-assign]
+    verdict = guard.check("A tent")
+    assert codes(verdict.findings) == ["w.word"]
+    assert verdict.route is Route.PASS
+
+
+def test_a_tokenizer_that_crashes_fails_closed():
+    guard = isolated_guard(ChecksPlugin(WordCheck("w", "tent", Severity.INFO)))
+
+    def broken(text: str, language: str) -> Any:
+        raise OSError("tokenizer data missing")
+
+    guard.nlp.doc = broken  # type: ignore[method-assign]
+    verdict = guard.check("A tent")
+    assert "nlp.check_error" in codes(verdict.findings)
+    assert verdict.route is Route.REVIEW
+
+
 def test_a_sensitive_hint_does_not_block():
     class Hint(WordCheck):
         category = Category.SENSITIVE

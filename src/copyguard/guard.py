@@ -234,7 +234,13 @@ class Guard:
             return self._pack_failed(draft, failure)
         resolved = self.brands.get(draft.brand).resolve(draft.locale, draft.channel)
         ctx = CheckContext(draft, resolved, self.nlp)
-        findings, timings = self._run_checks(ctx)
+        findings: list[Finding] = []
+        try:  # tokenize (loading the language's pipeline on first use) outside any check's budget
+            ctx.doc  # noqa: B018
+        except Exception as exc:
+            findings.append(error_finding("nlp", Category.COMPLIANCE, exc))
+        found, timings = self._run_checks(ctx)
+        findings += found
         spans: tuple[Any, ...] = ()
         share = 0.0
         try:
