@@ -14,7 +14,7 @@ from copyguard.guides import DEFAULT_GUIDE
 from copyguard.io import coerce_draft
 from copyguard.locales.numbers import find_money, find_numbers
 from copyguard.locales.text import Hit, Lexicon, TokenIndex, fold
-from copyguard.model import Finding
+from copyguard.model import Finding, Severity
 
 
 @pytest.fixture(scope="module")
@@ -136,24 +136,37 @@ class TestSeparators:
 
 
 class TestClock:
-    @pytest.mark.parametrize(("locale", "text", "fix"), [
-        ("de-DE", "Ab 6 PM geöffnet.", "18:00"),
-        ("de-DE", "Ab 6:30 p.m. geöffnet.", "18:30"),
-        ("en-GB", "Doors open at 7pm.", "19:00"),
-        ("en-US", "Doors open at 18:30.", "6:30 PM"),
-        ("ko-KR", "18:30에 시작합니다.", "PM 6:30"),  # CLDR 47: AM/PM before the time
+    @pytest.mark.parametrize(("locale", "text", "code", "fix"), [
+        ("de-DE", "Ab 6 PM geöffnet.", "format.clock", "18:00"),
+        ("de-DE", "Ab 6:30 p.m. geöffnet.", "format.clock", "18:30"),
+        ("en-GB", "Doors open at 7pm.", "format.clock", "19:00"),
+        ("en-US", "Doors open at 18:30.", "format.clock_24h", "6:30 PM"),
+        ("en-US", "Doors open at 18:30: be early.", "format.clock_24h", "6:30 PM"),
+        ("ko-KR", "18:30에 시작합니다.", "format.clock_24h", "PM 6:30"),  # CLDR 47: AM/PM first
     ])
-    def test_clock_mismatch_is_fixed(self, run: Any, locale: str, text: str, fix: str) -> None:
-        assert [f.fix for f in only(run(text, locale), "format.clock")] == [fix]
+    def test_clock_mismatch_is_fixed(self, run: Any, locale: str, text: str, code: str,
+                                     fix: str) -> None:
+        assert [f.fix for f in only(run(text, locale), code)] == [fix]
 
     @pytest.mark.parametrize(("locale", "text"), [
         ("de-DE", "Ab 18:00 Uhr geöffnet."),
         ("en-US", "Doors open at 6:30 PM."),
         ("en-US", "Doors open at 10:30."),  # no hour past noon: could be either
+        ("en-US", "Lap time 13:05:20."),  # a duration, not a time of day
         ("ja-JP", "18時から開始します。"),
     ])
     def test_local_clock_passes(self, run: Any, locale: str, text: str) -> None:
-        assert not only(run(text, locale), "format.clock")
+        found = run(text, locale)
+        assert not only(found, "format.clock") and not only(found, "format.clock_24h")
+
+    def test_severity_by_direction(self, run: Any) -> None:
+        """A 12-hour time where only 24-hour times are written is a format error (warning, it
+        routes to revise with its fix); a 24-hour time reads correctly everywhere
+        (suggestion)."""
+        german = only(run("Ab 6 PM geöffnet.", "de-DE"), "format.clock")
+        american = only(run("Doors open at 18:30.", "en-US"), "format.clock_24h")
+        assert [f.severity for f in german + american] == [Severity.WARNING,
+                                                             Severity.SUGGESTION]
 
 
 class TestUnits:

@@ -203,12 +203,17 @@ def test_rule_is_local_to_its_markets(run: Any, rule: str, locale: str, copy: st
     assert rule not in codes(run(copy, locale))
 
 
-def test_chrysanthemum_gift_is_a_suggestion_where_the_custom_is_fading(run: Any) -> None:
+def test_chrysanthemum_gift_severity_follows_each_region_s_confidence(run: Any) -> None:
+    """Austria's sources are weaker (low: a suggestion); Spain's and France's agree (medium)."""
+    austria = next(f for f in run("Verschenken Sie Chrysanthemen zum Geburtstag.", "de-AT")
+                   if f.code == "symbolism.chrysanthemum_gift")
     spain = next(f for f in run("Regala crisantemos en su cumpleaños.", "es-ES")
                  if f.code == "symbolism.chrysanthemum_gift")
     france = next(f for f in run("Offrez des chrysanthèmes pour son anniversaire.", "fr-FR")
                   if f.code == "symbolism.chrysanthemum_gift")
-    assert (spain.severity, france.severity) == (Severity.SUGGESTION, Severity.WARNING)
+    assert [f.data["confidence"] for f in (austria, spain, france)] == ["low", "medium", "medium"]
+    assert [f.severity for f in (austria, spain, france)] == [
+        Severity.SUGGESTION, Severity.WARNING, Severity.WARNING]
 
 
 def test_restricted_categories_are_errors_with_sources(run: Any) -> None:

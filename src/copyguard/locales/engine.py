@@ -40,6 +40,7 @@ EVALUATORS: Mapping[str, Evaluator] = {
     "number_separators": formats.number_separators,
     "currency_decimals": formats.currency_decimals,
     "clock": formats.clock,
+    "clock_24h": formats.clock_24h,
 }
 
 

@@ -17,7 +17,7 @@ from copyguard.locales.text import fold
 _DATE_RE = re.compile(r"(?<![\d./-])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?!\d|[./-]\d)")
 _TIME12_RE = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.](\d{2}))?[ \u00a0\u202f]?([ap])(?:\.m\.|m)"
                         r"(?![a-z])", re.IGNORECASE)
-_TIME24_RE = re.compile(r"(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
+_TIME24_RE = re.compile(r"(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)(?!\d|:\d)")  # not hh:mm:ss
 _ORDERS = {"DMY": (0, 1, 2), "MDY": (1, 0, 2), "YMD": (2, 1, 0)}  # index of d, m, y
 
 
@@ -37,16 +37,22 @@ def _readings(parts: tuple[str, str, str]) -> dict[str, date]:
     return out
 
 
+def _numeric_dates(text: str) -> list[tuple[re.Match[str], dict[str, date]]]:
+    """Numeric dates with more than one possible order, and their valid readings."""
+    out = []
+    for match in _DATE_RE.finditer(text):
+        readings = _readings((match.group(1), match.group(3), match.group(4)))
+        if readings and "YMD" not in readings:  # ISO-like year-first dates are unambiguous
+            out.append((match, readings))
+    return out
+
+
 def numeric_date(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
     facts = scan.pack.facts
     if facts.babel is None or facts.date_order is None:
         return []
     out = []
-    for match in _DATE_RE.finditer(scan.text):
-        parts = (match.group(1), match.group(3), match.group(4))
-        readings = _readings(parts)
-        if not readings or "YMD" in readings:  # ISO-like year-first dates are unambiguous
-            continue
+    for match, readings in scan.memo("numeric_dates", lambda: _numeric_dates(scan.text)):
         values = {"match": match.group(0), "order": _order_name(facts.date_order)}
         local = readings.get(facts.date_order)
         if rule.spec.kind == "numeric_date_order" and local is None:
@@ -137,22 +143,31 @@ def currency_decimals(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
 
 
 def clock(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
+    """A 12-hour time (``10 PM``) where the locale writes the 24-hour clock."""
     facts = scan.pack.facts
-    if facts.babel is None or facts.clock is None:
+    if facts.babel is None or facts.clock != 24:
         return []
     out = []
-    if facts.clock == 24:
-        for match in _TIME12_RE.finditer(scan.text):
-            hour, minute = int(match.group(1)), int(match.group(2) or 0)
-            if not 1 <= hour <= 12 or minute > 59:
-                continue
-            hour = hour % 12 + (12 if match.group(3).lower() == "p" else 0)
-            out.append(_clock_match(rule, scan, match, time(hour, minute)))
-    else:
-        for match in _TIME24_RE.finditer(scan.text):
-            hour = int(match.group(1))
-            if hour >= 13 or hour == 0:
-                out.append(_clock_match(rule, scan, match, time(hour, int(match.group(2)))))
+    for match in _TIME12_RE.finditer(scan.text):
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            continue
+        hour = hour % 12 + (12 if match.group(3).lower() == "p" else 0)
+        out.append(_clock_match(rule, scan, match, time(hour, minute)))
+    return out
+
+
+def clock_24h(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
+    """A 24-hour time that only the 24-hour clock can show (``18:30``, ``0:15``) where the
+    locale writes the 12-hour clock; ``10:30`` could be either and passes."""
+    facts = scan.pack.facts
+    if facts.babel is None or facts.clock != 12:
+        return []
+    out = []
+    for match in _TIME24_RE.finditer(scan.text):
+        hour = int(match.group(1))
+        if hour >= 13 or hour == 0:
+            out.append(_clock_match(rule, scan, match, time(hour, int(match.group(2)))))
     return out
 
 

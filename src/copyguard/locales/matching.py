@@ -6,9 +6,11 @@ Each evaluator takes a compiled rule and the draft's :class:`Scan` and returns
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar, cast
 
 from babel.numbers import format_decimal
 from spacy.tokens import Doc
@@ -34,6 +36,9 @@ from copyguard.locales.schema import (
 from copyguard.locales.text import Hit, HitIndex, TokenIndex
 from copyguard.model import Draft, no_data
 
+T = TypeVar("T")
+EMPTY_INDEX = HitIndex(())
+_SEPARATING = frozenset({"Po", "Ps", "Pe", "Pi", "Pf"})
 OPPOSITE_SEASON = {"winter": "summer", "summer": "winter", "spring": "autumn",
                    "autumn": "spring"}
 
@@ -59,14 +64,23 @@ class Scan:
         self._doc = doc
         self.by_concept: dict[str, list[Hit]] = {}
         self._indexes: dict[tuple[str, ...], HitIndex] = {}
+        self._memo: dict[str, Any] = {}
         for hit in pack.lexicon.find(self.text):
             self.by_concept.setdefault(hit.concept, []).append(hit)
 
     def hits(self, concepts: Iterable[str]) -> HitIndex:
         key = tuple(concepts)
-        if key not in self._indexes:
-            self._indexes[key] = HitIndex(h for c in key for h in self.by_concept.get(c, ()))
-        return self._indexes[key]
+        index = self._indexes.get(key)
+        if index is None:
+            found = [h for c in key for h in self.by_concept.get(c, ())]
+            index = self._indexes[key] = HitIndex(found) if found else EMPTY_INDEX
+        return index
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per draft, shared by the rules that need it (dates, times)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
 
     @cached_property
     def tokens(self) -> TokenIndex:
@@ -138,6 +152,13 @@ def _number_fits(value: int, spec: NumberSpec) -> bool:
     return True
 
 
+def _punctuated(text: str, a: Hit, b: Hit) -> bool:
+    """Whether punctuation other than dashes separates the two hits: a number belongs to the
+    counter or price next to it, not to one across a comma ("네, 박스 포장": "yes, a box")."""
+    between = text[a.end:b.start] if b.start >= a.end else text[b.end:a.start]
+    return any(unicodedata.category(c) in _SEPARATING for c in between)
+
+
 def number(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
     spec = rule.spec
     assert isinstance(spec, NumberRule)
@@ -150,7 +171,7 @@ def number(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
         if scan.cancelled(hit, spec.unless, spec.unless_window):
             continue
         near = scan.near(hit, spec.context, scan.scaled(spec.window))
-        if near is not None:
+        if near is not None and not _punctuated(scan.text, hit, near):
             out.append(RuleMatch(rule, hit.start, hit.end,
                                  {"match": shown, "number": str(hit.value),
                                   "context": scan.text[near.start:near.end]}))
@@ -161,10 +182,15 @@ def unit(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
     spec = rule.spec
     assert isinstance(spec, UnitRule)
     ends = {n.end: n for n in scan.numbers}
+    if not ends:
+        return []
     conversions = measurement_data().to_metric
     out = []
     for name in spec.units:
-        for hit in longest(scan.hits([unit_concept(name)])):
+        concept = unit_concept(name)
+        if concept not in scan.by_concept:
+            continue
+        for hit in longest(scan.by_concept[concept]):
             amount = next((ends[end] for end in (hit.start, hit.start - 1) if end in ends
                            and not scan.text[end:hit.start].strip(SPACES)), None)
             if amount is None:

@@ -146,7 +146,7 @@ class NameRule(_RuleBase):
 
 class FormatRule(_RuleBase):
     kind: Literal["numeric_date_order", "numeric_date_ambiguous", "currency_symbol",
-                  "number_separators", "currency_decimals", "clock"]
+                  "number_separators", "currency_decimals", "clock", "clock_24h"]
 
 
 RuleSpec = Annotated[
