@@ -2,7 +2,9 @@
 
 Exit codes: 0 every draft passed; 1 at least one draft was flagged (revise, review or block);
 2 a usage or input error (a bad file, a malformed line, an unknown brand), or the review
-store of ``--review-store`` failed (the batch stops; output so far is queued, re-run safely).
+store of ``--review-store`` failed (after retrying for ``$COPYGUARD_REVIEW_RETRY``, default
+30 s): the batch stops at that draft, every line written before it is final (its flagged
+drafts are queued), and a re-run queues nothing twice.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from copyguard.io import error_json, parse_line, verdict_json
 from copyguard.model import Draft, Verdict
 from copyguard.render import verdict_text
 from copyguard.review.cli import add_review_parser, batch_sink
+from copyguard.review.errors import ReviewError
 
 EXIT_PASS, EXIT_FLAGGED, EXIT_INPUT = 0, 1, 2
 
@@ -100,17 +103,23 @@ def _run(guard: Guard, items: Iterator[tuple[int, Draft | InputError]], fmt: str
             pending.append((number, item.id if isinstance(item, Draft) else None))
             yield item
 
-    status = EXIT_PASS
+    status, written = EXIT_PASS, 0
     for result in check_stream(guard, drafts(), workers=workers):
         number, draft_id = pending.popleft()
         if isinstance(result, Verdict):
             if sink is not None and not result.passed:
-                sink(result)  # raises (and stops the batch) when the review store fails
+                try:
+                    sink(result)
+                except ReviewError as exc:  # stop: nothing past this draft is reported
+                    print(f"copyguard: {exc} [stopped at input line {number}; the {written} "
+                          "results written before it are final]", file=sys.stderr)
+                    return EXIT_INPUT
+            written += 1
             if not result.passed and status == EXIT_PASS:
                 status = EXIT_FLAGGED
             _write(out, result, None, fmt)
             continue
-        status = EXIT_INPUT
+        status, written = EXIT_INPUT, written + 1
         error = error_json(result, draft_id)
         error["line"] = error.get("line") or number
         _write(out, None, error, fmt)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from copyguard.review.errors import AlreadyDecided as AlreadyDecided
     from copyguard.review.errors import AuthError as AuthError
     from copyguard.review.errors import ClaimConflict as ClaimConflict
+    from copyguard.review.errors import ItemChanged as ItemChanged
     from copyguard.review.errors import ItemNotFound as ItemNotFound
     from copyguard.review.errors import OverrideRequired as OverrideRequired
     from copyguard.review.errors import ReviewError as ReviewError
@@ -36,8 +37,9 @@ if TYPE_CHECKING:
 _HOMES = {
     "URL_ENV": "db", "open_store": "opening", "Minimization": "minimize",
     "ReviewStore": "store",
-    **dict.fromkeys(("AlreadyDecided", "AuthError", "ClaimConflict", "ItemNotFound",
-                     "OverrideRequired", "ReviewError", "StoreUnavailable"), "errors"),
+    **dict.fromkeys(("AlreadyDecided", "AuthError", "ClaimConflict", "ItemChanged",
+                     "ItemNotFound", "OverrideRequired", "ReviewError", "StoreUnavailable"),
+                    "errors"),
     **dict.fromkeys(("Action", "AuditEntry", "QueueFilter", "ReviewDecision", "ReviewItem",
                      "Status"), "records"),
 }

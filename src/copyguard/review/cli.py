@@ -1,8 +1,8 @@
 """``copyguard review ...``: the reviewer's command line.
 
 Exit codes: 0 done; 1 refused (another reviewer holds the item, it is already decided, it
-needs ``--override --reason``, or there is nothing to claim); 2 bad input, an unknown item or
-an unreachable store.
+changed since ``--if-version``, it needs ``--override --reason``, or there is nothing to
+claim); 2 bad input, an unknown item or an unreachable store.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ def add_review_parser(sub: Any) -> None:
                         help="directory of brand-guide YAML files for re-checks (repeatable)")
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument("--format", choices=("text", "json"), default="text")
+    versioned = argparse.ArgumentParser(add_help=False)
+    versioned.add_argument("--if-version", type=int, metavar="N",
+                           help="refuse if the item changed since version N (see show)")
 
     review = sub.add_parser("review", help="work the human-review queue")
     commands = review.add_subparsers(dest="review_command", required=True)
@@ -73,19 +76,20 @@ def add_review_parser(sub: Any) -> None:
     release.add_argument("item")
     release.set_defaults(func=cmd_release)
 
-    approve = commands.add_parser("approve", parents=[store], help="approve the current copy")
+    approve = commands.add_parser("approve", parents=[store, versioned],
+                                  help="approve the current copy")
     approve.add_argument("item")
     approve.add_argument("--override", action="store_true",
                          help="approve despite error findings (needs --reason)")
     approve.add_argument("--reason")
     approve.set_defaults(func=cmd_approve)
 
-    reject = commands.add_parser("reject", parents=[store], help="reject the draft")
+    reject = commands.add_parser("reject", parents=[store, versioned], help="reject the draft")
     reject.add_argument("item")
     reject.add_argument("--reason")
     reject.set_defaults(func=cmd_reject)
 
-    edit = commands.add_parser("edit", parents=[store, guides, output],
+    edit = commands.add_parser("edit", parents=[store, guides, output, versioned],
                                help="rewrite the copy; it is re-checked before approval")
     edit.add_argument("item")
     source = edit.add_mutually_exclusive_group(required=True)
@@ -141,13 +145,14 @@ def _run(action: Callable[[], int]) -> int:
     from copyguard.review.errors import (
         AlreadyDecided,
         ClaimConflict,
+        ItemChanged,
         OverrideRequired,
         ReviewError,
     )
 
     try:
         return action()
-    except (ClaimConflict, AlreadyDecided, OverrideRequired) as exc:
+    except (ClaimConflict, AlreadyDecided, ItemChanged, OverrideRequired) as exc:
         print(f"copyguard review: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except ReviewError as exc:
@@ -193,7 +198,8 @@ def item_json(item: ReviewItem, history: list[AuditEntry] | None = None) -> dict
         "claim_expires_at": item.claim_expires_at, "reviewer": item.reviewer,
         "created_at": item.created_at, "decided_at": item.decided_at,
         "decision_reason": item.decision_reason, "override": item.override,
-        "recipient": item.draft.get("recipient"), "campaign": item.draft.get("campaign"),
+        "version": item.version, "recipient": item.draft.get("recipient"),
+        "campaign": item.draft.get("campaign"),
     }
     if history is not None:
         out["history"] = [{"action": e.action.value, "actor": e.actor, "at": e.at,
@@ -219,7 +225,7 @@ def _describe(item: ReviewItem, history: list[AuditEntry], now: datetime) -> str
     lines = [f"item {item.id}  draft {item.draft_id or '-'}  brand {item.brand or '-'}  "
              f"{item.locale}/{item.channel}",
              f"status {item.status.value}" + (f" (claimed by {holder})" if holder else "")
-             + f"  route {item.route.value}", ""]
+             + f"  route {item.route.value}  version {item.version}", ""]
     if item.edited_text is not None:
         lines += ["original:", marked(item.text, item.verdict["findings"]), "",
                   f"edited (re-check: {verdict['route']}):"]
@@ -316,7 +322,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
             raise ReviewError("--override needs --reason saying why")
         with _store(args) as store:
             decision = store.approve(args.item, _reviewer(args), reason=args.reason,
-                                     override=args.override)
+                                     override=args.override, version=args.if_version)
         print(f"approved item {decision.item_id}" + (" (override)" if decision.override else ""))
         return EXIT_OK
     return _run(action)
@@ -325,7 +331,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
 def cmd_reject(args: argparse.Namespace) -> int:
     def action() -> int:
         with _store(args) as store:
-            decision = store.reject(args.item, _reviewer(args), args.reason)
+            decision = store.reject(args.item, _reviewer(args), args.reason,
+                                    version=args.if_version)
         print(f"rejected item {decision.item_id}")
         return EXIT_OK
     return _run(action)
@@ -347,7 +354,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
                 text = sys.stdin.read() if str(args.file) == "-" else _read(args.file)
             else:
                 text = args.text
-            edited = store.edit(item.id, reviewer, text, guard.check)
+            edited = store.edit(item.id, reviewer, text, guard.check, version=args.if_version)
             history = store.history(item.id)
         if args.format == "json":
             _print_json(item_json(edited, history))

@@ -25,6 +25,17 @@ class ClaimConflict(ReviewError):
     """Another reviewer holds the item, or the caller holds no claim to release."""
 
 
+class ItemChanged(ReviewError):
+    """The item changed since the caller read it (optimistic concurrency): nothing was saved."""
+
+    def __init__(self, item_id: str, expected: int, current: int, by: str | None) -> None:
+        self.item_id, self.expected, self.current, self.by = item_id, expected, current, by
+        who = f" by {by}" if by else ""
+        super().__init__(f"review item {item_id} was changed{who} since you opened it (version "
+                         f"{expected}, now {current}); nothing was saved. Look at the current "
+                         "copy and apply your change again")
+
+
 class AlreadyDecided(ReviewError):
     def __init__(self, item_id: str, status: str) -> None:
         self.item_id, self.status = item_id, status

@@ -99,6 +99,8 @@ class ItemRow(Base):
     reviewer: Mapped[str | None] = mapped_column(String(100))
     decision_reason: Mapped[str | None] = mapped_column(Text)
     override: Mapped[bool] = mapped_column(Boolean, default=False)
+    # optimistic concurrency: raised by every edit and decision (migration 0002)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -67,7 +67,8 @@ class ReviewItem:
 
     ``draft`` is the stored draft in JSON-contract form (recipient data minimized as the store
     was configured), ``verdict`` the checker's verdict in JSON form, ``recheck`` the verdict of
-    ``edited_text``.
+    ``edited_text``. ``version`` goes up with every edit and decision: pass the version you
+    showed to ``edit``/``approve``/``reject`` and they refuse if the item changed since.
     """
 
     id: str
@@ -92,6 +93,7 @@ class ReviewItem:
     decided_at: datetime | None = None
     decision_reason: str | None = None
     override: bool = False
+    version: int = 0
 
     @property
     def current_text(self) -> str:

@@ -4,14 +4,21 @@ Every state change happens in one transaction together with its audit-trail entr
 reviewers never get the same item: claiming locks candidate rows with ``FOR UPDATE SKIP
 LOCKED`` on PostgreSQL and runs as a conditional ``UPDATE`` inside a ``BEGIN IMMEDIATE``
 transaction on SQLite; single-item actions lock the row first. Claims expire after
-``claim_ttl`` and the item becomes claimable again.
+``claim_ttl`` and the item becomes claimable again. Edits and decisions can name the item
+version they were made on (optimistic concurrency): a stale one is refused, never applied.
+
+``submit`` (the batch path) survives a database restart: it retries a lost or refused
+connection with exponential backoff for up to ``retry.budget``, and since an item is unique
+by draft key and content hash, a retry after a commit whose answer was lost adds nothing.
 """
 
 from __future__ import annotations
 
 import builtins
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -37,6 +44,7 @@ from copyguard.review.db import WRITE, describe, safe_url
 from copyguard.review.errors import (
     AlreadyDecided,
     ClaimConflict,
+    ItemChanged,
     ItemNotFound,
     OverrideRequired,
     ReviewError,
@@ -67,6 +75,24 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """How ``submit`` rides out a database that drops or refuses connections (a restart, a
+    failover): it tries again after ``first_delay`` seconds, doubling up to ``max_delay``,
+    until ``budget`` has passed; then :class:`StoreUnavailable` stops the batch."""
+
+    budget: timedelta = timedelta(seconds=30)
+    first_delay: float = 0.2
+    max_delay: float = 4.0
+
+    def __post_init__(self) -> None:
+        if self.budget < timedelta(0) or self.first_delay <= 0 or self.max_delay <= 0:
+            raise ValueError(f"retry budget and delays must be positive: {self}")
+
+
+DEFAULT_RETRY = Retry()
+
+
 class ReviewStore:
     """A review queue in one database. Build it with :func:`copyguard.review.open_store`.
 
@@ -76,12 +102,13 @@ class ReviewStore:
 
     def __init__(self, engine: Engine, *, url: str = "", minimization: Minimization = (
                  Minimization.REFERENCED), claim_ttl: timedelta = DEFAULT_CLAIM_TTL,
-                 hooks: PluginHost | None = None, clock: Clock = utcnow) -> None:
+                 hooks: PluginHost | None = None, clock: Clock = utcnow,
+                 retry: Retry = DEFAULT_RETRY) -> None:
         if claim_ttl <= timedelta(0):
             raise ValueError(f"claim_ttl must be positive, got {claim_ttl}")
         self.engine, self.url = engine, safe_url(url) if url else str(engine.url)
         self.minimization, self.claim_ttl, self.clock = minimization, claim_ttl, clock
-        self._hooks = hooks
+        self.retry, self._hooks = retry, hooks
 
     def close(self) -> None:
         self.engine.dispose()
@@ -116,7 +143,25 @@ class ReviewStore:
 
     def submit(self, verdict: Verdict, *, actor: str = SYSTEM_ACTOR) -> str:
         """Queue a verdict; returns the item id. The same draft (id and content) submitted
-        again returns the existing item and changes nothing."""
+        again returns the existing item and changes nothing. A lost or refused connection is
+        retried as ``self.retry`` says (see :class:`Retry`)."""
+        started, delay, attempts = time.monotonic(), self.retry.first_delay, 0
+        budget = self.retry.budget.total_seconds()
+        while True:
+            attempts += 1
+            try:
+                return self._submit_once(verdict, actor)
+            except StoreUnavailable as exc:
+                left = budget - (time.monotonic() - started)
+                if left <= 0:
+                    if attempts == 1:
+                        raise
+                    raise StoreUnavailable(f"{exc} (gave up after {attempts} attempts in "
+                                           f"{time.monotonic() - started:.0f} s)") from exc
+                time.sleep(min(delay, left))
+                delay = min(delay * 2, self.retry.max_delay)
+
+    def _submit_once(self, verdict: Verdict, actor: str) -> str:
         draft, now = verdict.draft, self.clock()
         key, digest = draft_key(draft), content_hash(draft)
         severities = [f.severity for f in verdict.findings]
@@ -303,67 +348,78 @@ class ReviewStore:
         return row
 
     def _actionable(self, conn: Connection, item_id: str | int, reviewer: str,
-                    now: datetime) -> Row[Any]:
-        """The locked row, if ``reviewer`` may act on it: open, and not held by another."""
+                    now: datetime, version: int | None = None) -> Row[Any]:
+        """The locked row, if ``reviewer`` may act on it: open, not held by another, and (when
+        ``version`` is given) unchanged since that version."""
         row = self._locked(conn, item_id)
         if row.decided_at is not None:
             raise AlreadyDecided(str(row.id), row.status)
         if row.claimed_by not in (None, reviewer) and row.available_at > now:
             raise ClaimConflict(f"review item {row.id} is claimed by {row.claimed_by} until "
                                 f"{row.available_at:%Y-%m-%d %H:%M:%S} UTC")
+        if version is not None and row.version != version:
+            by = conn.execute(select(events.c.actor).where(
+                events.c.item_id == row.id, events.c.action == Action.EDITED.value)
+                .order_by(events.c.id.desc()).limit(1)).scalar()
+            raise ItemChanged(str(row.id), version, row.version, by)
         return row
 
     # -- editing and deciding -------------------------------------------------------------
 
-    def edit(self, item_id: str | int, reviewer: str, text: str, recheck: Recheck,
-             ) -> ReviewItem:
+    def edit(self, item_id: str | int, reviewer: str, text: str, recheck: Recheck, *,
+             version: int | None = None) -> ReviewItem:
         """Store the reviewer's rewrite with its re-check verdict (``recheck`` is usually
-        ``Guard.check``). The reviewer holds the item afterwards."""
+        ``Guard.check``). The reviewer holds the item afterwards. With ``version`` (the one
+        the reviewer edited), a newer item raises :class:`ItemChanged` and nothing is saved."""
         _require_name(reviewer)
         if not text.strip():
             raise ReviewError("an edit must leave some text")
         item = self.get(item_id)
         with self.transaction(write=True) as conn:  # fail before the (slow) re-check
-            self._actionable(conn, item.id, reviewer, self.clock())
+            self._actionable(conn, item.id, reviewer, self.clock(), version)
         verdict = recheck(item.as_draft(text))
         checked = verdict_json(verdict)
         now = self.clock()
         with self.transaction(write=True) as conn:
-            row = self._actionable(conn, item.id, reviewer, now)
+            row = self._actionable(conn, item.id, reviewer, now,
+                                   item.version if version is None else version)
             conn.execute(update(items).where(items.c.id == row.id).values(
                 edited_text=text, recheck=checked, status=Status.EDITED.value,
-                claimed_by=reviewer, available_at=now + self.claim_ttl, updated_at=now))
+                claimed_by=reviewer, available_at=now + self.claim_ttl, updated_at=now,
+                version=row.version + 1))
             self._log(conn, row.id, Action.EDITED, reviewer, {
                 "text": text, "route": verdict.route.value,
                 "findings": len(verdict.findings), "blocking": blocking_findings(checked)})
         return self.get(row.id)
 
     def approve(self, item_id: str | int, reviewer: str, *, reason: str | None = None,
-                override: bool = False) -> ReviewDecision:
+                override: bool = False, version: int | None = None) -> ReviewDecision:
         """Approve the current copy (the edit if there is one). Copy with error findings or a
-        block verdict needs ``override=True`` and a ``reason``; both are recorded."""
-        return self._decide(item_id, reviewer, Status.APPROVED, reason, override)
+        block verdict needs ``override=True`` and a ``reason``; both are recorded. With
+        ``version``, copy changed since then raises :class:`ItemChanged` (approve what you
+        saw, or nothing)."""
+        return self._decide(item_id, reviewer, Status.APPROVED, reason, override, version)
 
-    def reject(self, item_id: str | int, reviewer: str, reason: str | None = None,
-               ) -> ReviewDecision:
-        return self._decide(item_id, reviewer, Status.REJECTED, reason, False)
+    def reject(self, item_id: str | int, reviewer: str, reason: str | None = None, *,
+               version: int | None = None) -> ReviewDecision:
+        return self._decide(item_id, reviewer, Status.REJECTED, reason, False, version)
 
     def _decide(self, item_id: str | int, reviewer: str, status: Status, reason: str | None,
-                override: bool) -> ReviewDecision:
+                override: bool, version: int | None) -> ReviewDecision:
         _require_name(reviewer)
         reason = reason.strip() if reason and reason.strip() else None
         if override and reason is None:
             raise ReviewError("an override needs a reason")
         now = self.clock()
         with self.transaction(write=True) as conn:
-            item = self._item(conn, self._actionable(conn, item_id, reviewer, now))
+            item = self._item(conn, self._actionable(conn, item_id, reviewer, now, version))
             blocking = item.blocking if status is Status.APPROVED else []
             if blocking and not override:
                 raise OverrideRequired(item.id, blocking)
             conn.execute(update(items).where(items.c.id == int(item.id)).values(
                 status=status.value, reviewer=reviewer, decided_at=now, updated_at=now,
                 claimed_by=None, available_at=None, decision_reason=reason,
-                override=bool(blocking)))
+                override=bool(blocking), version=item.version + 1))
             detail: dict[str, Any] = {"reason": reason, "edited": item.edited_text is not None}
             if blocking:
                 detail["override"] = blocking
@@ -411,7 +467,7 @@ def _record(row: Row[Any], found: builtins.list[str]) -> ReviewItem:
         claimed_by=row.claimed_by,
         claim_expires_at=row.available_at if row.claimed_by else None, reviewer=row.reviewer,
         decided_at=row.decided_at, decision_reason=row.decision_reason,
-        override=bool(row.override))
+        override=bool(row.override), version=row.version)
 
 
-__all__ = ["DEFAULT_CLAIM_TTL", "ReviewStore"]
+__all__ = ["DEFAULT_CLAIM_TTL", "DEFAULT_RETRY", "Retry", "ReviewStore"]

@@ -9,6 +9,7 @@ no script at all, so draft text (LLM output that may hold markup) is only ever s
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 import threading
 from collections.abc import Awaitable, Callable
@@ -35,6 +36,7 @@ from copyguard.review.errors import (
     AlreadyDecided,
     AuthError,
     ClaimConflict,
+    ItemChanged,
     ItemNotFound,
     OverrideRequired,
     ReviewError,
@@ -55,6 +57,13 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),  # "no-referrer" would make Origin "null"
     (b"cache-control", b"no-store"),
 ]
+EXPIRED = ("Your session has expired or you were logged out, so nothing was saved. Log in "
+           "again to continue.")
+KEPT_EDIT = ("Your edit is kept below; after you log in it is back in the edit box, to check "
+             "and save.")
+RELOGIN_EDIT = ("Your session had expired, so your edit was NOT saved yet. It is in the edit "
+                "box below: check it and press “Save and re-check”.")
+ITEM_PATH = re.compile(r"^/items/(\d+)$")
 NOTICES = {"approved": "Approved.", "rejected": "Rejected.", "claimed": "Claimed.",
            "released": "Claim released.", "edited": "Edit saved and re-checked.",
            "empty": "Nothing to claim with these filters.", "bye": "Logged out."}
@@ -115,12 +124,32 @@ class Console:
         return await run_in_threadpool(self.accounts.session,
                                        request.cookies.get(SESSION_COOKIE))
 
-    async def login_page(self, request: Request) -> Response:
+    def _login_form(self, request: Request, status: int, *, next_path: str,
+                    error: str | None, pending: dict[str, str] | None = None) -> Response:
+        """The login page with a fresh double-submit token (and any unsaved edit)."""
         token = secrets.token_urlsafe(32)
-        response = self.render(request, "login.html", csrf_token=token, error=None,
-                               next=_local_path(request.query_params.get("next")))
+        response = self.render(request, "login.html", status, csrf_token=token, error=error,
+                               next=next_path, pending=pending)
         self._cookie(response, LOGIN_COOKIE, token, 3600)
         return response
+
+    async def login_page(self, request: Request) -> Response:
+        return self._login_form(request, 200, error=None,
+                                next_path=_local_path(request.query_params.get("next")))
+
+    async def expired(self, request: Request) -> Response:
+        """A form posted without a live session: nothing is done. The reviewer logs in again;
+        an edit's text comes back with the login form instead of being dropped."""
+        path = request.url.path
+        item_path = path.rsplit("/", 1)[0] if path.startswith("/items/") else "/"
+        pending = None
+        if path.endswith("/edit"):
+            form = await request.form()
+            pending = {"text": str(form.get("text", "")),
+                       "version": str(form.get("version", ""))}
+        error = EXPIRED + (" " + KEPT_EDIT if pending else "")
+        return self._login_form(request, 401, next_path=_local_path(item_path), error=error,
+                                pending=pending)
 
     async def login(self, request: Request) -> Response:
         form = await request.form()
@@ -129,6 +158,9 @@ class Console:
             return PlainTextResponse("CSRF token missing or wrong", status_code=403)
         name, password = str(form.get("name", "")), str(form.get("password", ""))
         next_path = _local_path(str(form.get("next", "")))
+        pending = ({"text": str(form["pending_text"]),
+                    "version": str(form.get("pending_version", ""))}
+                   if "pending_text" in form and ITEM_PATH.match(next_path) else None)
         error = None
         if not self.throttle.allowed(name):
             error = "Too many failed logins; try again later."
@@ -139,13 +171,15 @@ class Console:
                 self.throttle.failed(name)
                 error = "Unknown reviewer or wrong password."
         if error is not None:
-            fresh = secrets.token_urlsafe(32)
-            response = self.render(request, "login.html", 401, csrf_token=fresh, error=error,
-                                   next=next_path)
-            self._cookie(response, LOGIN_COOKIE, fresh, 3600)
-            return response
+            return self._login_form(request, 401, next_path=next_path, error=error,
+                                    pending=pending)
         self.throttle.succeeded(name)
-        response = RedirectResponse(next_path, status_code=303)
+        response: Response = RedirectResponse(next_path, status_code=303)
+        match = ITEM_PATH.match(next_path)
+        if pending is not None and match:
+            response = await self.item_response(
+                request, session, match.group(1), notice=RELOGIN_EDIT,
+                pending_text=pending["text"], pending_version=pending["version"])
         ttl = int((session.expires_at - self.store.clock()).total_seconds())
         self._cookie(response, SESSION_COOKIE, token, ttl)
         response.delete_cookie(LOGIN_COOKIE, path="/")
@@ -177,17 +211,27 @@ class Console:
         return (self.store.list(where, limit=PAGE_SIZE, offset=offset),
                 self.store.count(where, cap=COUNT_CAP))
 
-    async def item_page(self, request: Request, session: WebSession, *, status: int = 200,
-                        error: str | None = None) -> Response:
-        item_id = request.path_params["item_id"]
+    async def item_page(self, request: Request, session: WebSession) -> Response:
+        return await self.item_response(request, session, request.path_params["item_id"],
+                                        notice=_notice(request.query_params))
+
+    async def item_response(self, request: Request, session: WebSession, item_id: str | int,
+                            *, status: int = 200, error: str | None = None,
+                            notice: str | None = None, pending_text: str | None = None,
+                            pending_version: str | None = None) -> Response:
+        """The item page; ``pending_text`` (an edit not saved yet) fills the edit box, and
+        its form keeps ``pending_version``, the version that edit was made on."""
         try:
             item = await run_in_threadpool(self.store.get, item_id)
         except ItemNotFound:
             return PlainTextResponse(f"review item {item_id} does not exist", status_code=404)
         history = await run_in_threadpool(self.store.history, item.id)
+        edit_version = _int(pending_version, item.version) if pending_text is not None \
+            else item.version
         return self.render(request, "item.html", status, session=session, item=item,
                            history=history, now=self.store.clock(), error=error,
-                           notice=_notice(request.query_params), **_item_view(item))
+                           notice=notice, edit_text=item.current_text if pending_text is None
+                           else pending_text, edit_version=edit_version, **_item_view(item))
 
     # -- actions --------------------------------------------------------------------------
 
@@ -206,26 +250,36 @@ class Console:
     async def act(self, request: Request, session: WebSession, form: FormData) -> Response:
         item_id, action = request.path_params["item_id"], request.path_params["action"]
         reviewer, reason = session.reviewer, str(form.get("reason", "")).strip() or None
+        text = str(form.get("text", ""))
+        try:  # the version the reviewer saw; absent means "whatever is current"
+            version = int(str(form["version"])) if form.get("version") else None
+        except ValueError:
+            return PlainTextResponse("version must be a whole number", status_code=400)
         store = self.store
         calls: dict[str, Callable[[], object]] = {
             "claim": lambda: store.claim_item(item_id, reviewer),
             "release": lambda: store.release(item_id, reviewer),
             "approve": lambda: store.approve(item_id, reviewer, reason=reason,
-                                             override=form.get("override") == "yes"),
-            "reject": lambda: store.reject(item_id, reviewer, reason),
-            "edit": lambda: store.edit(item_id, reviewer, str(form.get("text", "")),
-                                       self.guard().check),
+                                             override=form.get("override") == "yes",
+                                             version=version),
+            "reject": lambda: store.reject(item_id, reviewer, reason, version=version),
+            "edit": lambda: store.edit(item_id, reviewer, text, self.guard().check,
+                                       version=version),
         }
         if action not in calls:
             return PlainTextResponse("unknown action", status_code=404)
+        # a refused edit comes back in the edit box, never dropped
+        kept = {"pending_text": text} if action == "edit" else {}
         try:
             await run_in_threadpool(calls[action])
         except ItemNotFound as exc:
             return PlainTextResponse(str(exc), status_code=404)
-        except (ClaimConflict, AlreadyDecided, OverrideRequired) as exc:
-            return await self.item_page(request, session, status=409, error=str(exc))
+        except (ClaimConflict, AlreadyDecided, OverrideRequired, ItemChanged) as exc:
+            return await self.item_response(request, session, item_id, status=409,
+                                            error=str(exc), **kept)
         except ReviewError as exc:
-            return await self.item_page(request, session, status=400, error=str(exc))
+            return await self.item_response(request, session, item_id, status=400,
+                                            error=str(exc), **kept)
         notice = {"claim": "claimed", "release": "released", "approve": "approved",
                   "reject": "rejected", "edit": "edited"}[action]
         return _to_item(item_id, notice)
@@ -252,7 +306,7 @@ def _action(console: Console, handler: Action) -> Callable[[Request], Awaitable[
     async def endpoint(request: Request) -> Response:
         session = await console.session(request)
         if session is None:
-            return PlainTextResponse("log in first", status_code=401)
+            return await console.expired(request)
         if not _same_origin(request):
             return PlainTextResponse("cross-origin request refused", status_code=403)
         form = await request.form()
