@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
@@ -28,9 +29,11 @@ from copyguard.personalization import dates
 from copyguard.personalization.lexicon import Lexicon, field_roles, lexicon
 from copyguard.personalization.matching import (
     Word,
+    WordIndex,
     accent_differs,
     derived_place,
     digit_matches,
+    doc_text,
     find_sequence,
     misspelling,
     paraphrase_matches,
@@ -41,9 +44,7 @@ from copyguard.personalization.matching import (
 )
 from copyguard.personalization.text import (
     Intervals,
-    clause_ids,
     fold,
-    is_word,
     sentence_at,
     sentence_spans,
 )
@@ -55,6 +56,7 @@ __all__ = ["Match", "Provenance", "fact_key", "fold", "personalized_share",
            "personalized_spans", "reference_time", "send_time", "share_breakdown", "trace"]
 
 MEMO_KEY = "copyguard.provenance"
+SHARE_KEY = "copyguard.share"
 # Languages written without spaces: values are found as substrings, not word sequences.
 _UNSPACED = frozenset({"ja", "zh", "th", "lo", "km", "my"})
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
@@ -165,7 +167,8 @@ class _Tracer:
         self.draft, self.text, self.tokenize = draft, draft.text, tokenize
         self.folded = fold(draft.text)
         self.lex: Lexicon = lexicon(draft.language)
-        self.words = words_of(doc)
+        self.words = words_of(doc, draft.text)
+        self.index = WordIndex(self.words, self.lex.possessive_suffixes)
         self.starts = [w.start for w in self.words]
         self.clause_bounds: dict[int, tuple[int, int]] = {}
         for index, word in enumerate(self.words):
@@ -210,7 +213,8 @@ class _Tracer:
         if role in {"name", "title"}:
             suffixes = self.lex.possessive_suffixes
             for start, end in find_sequence(
-                    self.words, vwords, lambda w, v: same_name(w, v, suffixes)):
+                    self.words, vwords, lambda w, v: same_name(w, v, suffixes),
+                    self.index.name_starts(vwords[0])):
                 kind = "exact"
                 if role == "name" and any(accent_differs(w, v) for w, v in zip(
                         self._words_in(start, end), vwords, strict=False)):
@@ -219,33 +223,48 @@ class _Tracer:
         elif role == "contact":
             found = list(digit_matches(self.text, value))
             if not found:
-                found = list(find_sequence(self.words, vwords,
-                                           lambda w, v: len(w.text) if w.norm == v.norm else None))
+                found = list(find_sequence(
+                    self.words, vwords, lambda w, v: len(w.text) if w.norm == v.norm else None,
+                    self.index.by_norm.get(vwords[0].norm, [])))
             for start, end in found:
                 self.add(start, end, field, "exact", value)
         elif len(vwords) == 1 or role == "location":
-            for start, end in find_sequence(self.words, vwords, _stem_length):
+            for start, end in find_sequence(self.words, vwords, _stem_length,
+                                            self.index.stem_starts(vwords[0])):
                 exact = fold(self.text[start:end]) == fold(value)
                 self.add(start, end, field, "exact" if exact else "inflected", value)
             if role == "location" and len(vwords) == 1:
-                for word in self.words:
-                    if derived_place(word, vwords[0]) and not same_stem(word, vwords[0]):
-                        self.add(word.start, word.end, field, "derived", value)
+                self.derived_places(field, value, vwords[0])
         else:
-            for start, end, score in paraphrase_matches(self.words, vwords):
+            for start, end, score in paraphrase_matches(self.words, vwords, self.index):
                 exact = fold(self.text[start:end]) == fold(value)
                 self.add(start, end, field, "exact" if exact else "paraphrase", value, score)
 
-    def _words_in(self, start: int, end: int) -> list[Word]:
+    def derived_places(self, field: str, value: str, place: Word) -> None:
+        if place.norm[:4] not in self.folded:  # every derived form starts so
+            return
+        positions = [p for norm, found in self.index.by_norm.items()
+                     if derived_place(norm, place.norm) for p in found]
+        for word in (self.words[p] for p in sorted(positions)):
+            if not same_stem(word, place):
+                self.add(word.start, word.end, field, "derived", value)
+
+    def _words_in(self, start: int, end: int) -> Sequence[Word]:
         low, high = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
         return self.words[low:high]
 
     # -- dates ----------------------------------------------------------------------------
 
+    @cached_property
+    def explicit_dates(self) -> list[dates.DateMention]:
+        return list(dates.explicit_mentions(self.folded, self.lex, self.draft.region))
+
     def mentions(self) -> list[dates.DateMention]:
-        found = list(dates.explicit_mentions(self.folded, self.lex, self.draft.region))
-        found += dates.relative_mentions(self.folded, self.lex, self.ref)
-        return found
+        return self.explicit_dates + self.relative_dates
+
+    @cached_property
+    def relative_dates(self) -> list[dates.DateMention]:
+        return list(dates.relative_mentions(self.folded, self.lex, self.ref))
 
     def events(self) -> None:
         recipient = self.draft.recipient
@@ -297,7 +316,7 @@ class _Tracer:
         for start, end, month in dates.month_mentions(self.text, self.folded, self.lex):
             if month == parsed.month and near_birthday(start):
                 self.add(start, end, name, "birthday", value)
-        for mention in dates.explicit_mentions(self.folded, self.lex, self.draft.region):
+        for mention in self.explicit_dates:
             if mention.month_day == (parsed.month, parsed.day):
                 self.add(mention.start, mention.end, name, "birth_date", value)
         for start, end, year in dates.year_mentions(self.folded):
@@ -319,12 +338,11 @@ class _Tracer:
         parts = [(field, w) for field, value in names for w in value_words(value, self.tokenize)]
         for word in self.words:
             if not (word.is_titlecase and word.text.isalpha() and not word.is_stop
-                    and len(word.norm) >= 3 and self._addressable(word)):
+                    and len(word.norm) >= 3):
                 continue
-            for field, part in parts:
-                if misspelling(word, part):
-                    self.add(word.start, word.end, field, "misspelt", part.text)
-                    break
+            found = next(((f, p) for f, p in parts if misspelling(word, p)), None)
+            if found is not None and self._addressable(word):
+                self.add(word.start, word.end, found[0], "misspelt", found[1].text)
 
     def _addressable(self, word: Word) -> bool:
         """Whether the word stands where a name addresses the reader: after a greeting
@@ -357,7 +375,7 @@ class _Tracer:
                 continue
             kept.append(match)
             taken.add(match.start, match.end)
-        return Provenance(tuple(sorted(kept, key=lambda m: (m.start, m.end))), tuple(self.words))
+        return Provenance(tuple(sorted(kept, key=lambda m: (m.start, m.end))), self.words)
 
     def _generic(self, match: Match, role: str) -> bool:
         """Whether a match is personal only when tied to "you": purchased, browsed or
@@ -434,13 +452,21 @@ def share_breakdown(doc: Doc, spans: Sequence[PersonalizedSpan]) -> ShareBreakdo
     "your Trail boots from last spring"). Words are tokens with a letter or digit; a
     split-off possessive ("'s") is not a word. Clauses end at punctuation and line breaks.
     In a language without a lexicon (no second-person words known) only span words count.
+    Kept in ``doc.user_data``: the check and the verdict ask for the same spans.
     """
+    spans = tuple(spans)
+    cached: tuple[tuple[PersonalizedSpan, ...], ShareBreakdown] | None = \
+        doc.user_data.get(SHARE_KEY)
+    if cached is None or cached[0] != spans:
+        cached = doc.user_data[SHARE_KEY] = (spans, _share(doc, spans))
+    return cached[1]
+
+
+def _share(doc: Doc, spans: Sequence[PersonalizedSpan]) -> ShareBreakdown:
     lex = lexicon(doc.lang_)
     suffixes = {fold(s) for s in lex.possessive_suffixes}
-    clauses = clause_ids(doc)
-    text = doc.text
-    words = [(t.idx, t.idx + len(t.text), clauses[t.i]) for t in doc
-             if is_word(t) and fold(t.text) not in suffixes]
+    text = doc_text(doc)
+    words = [(w.start, w.end, w.clause) for w in words_of(doc) if w.norm not in suffixes]
     if not words:
         return ShareBreakdown(0.0, 0, 0, ())
     ends = [end for _, end, _ in words]

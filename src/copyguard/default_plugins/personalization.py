@@ -43,7 +43,7 @@ class PersonalizationCheck(Check):
         yield from self._facts(provenance, policy)
         yield from self._never_use(provenance, policy)
         yield from self._birth_date(provenance)
-        yield from NameChecker(self, draft, provenance, list(provenance.words), policy,
+        yield from NameChecker(self, draft, provenance, provenance.words, policy,
                                lex).findings()
         yield from surveillance.findings(self, draft, provenance, lex)
         yield from Freshness(self, draft, provenance, policy, lex, tokenize).findings()

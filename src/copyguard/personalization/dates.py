@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from copyguard.personalization.lexicon import Lexicon
 
@@ -109,13 +110,17 @@ def relative_mentions(folded: str, lex: Lexicon, ref: date) -> Iterator[DateMent
 
 
 def _month_pattern(lex: Lexicon) -> re.Pattern[str] | None:
-    if not lex.months:
-        return None
-    names = "|".join(sorted(map(re.escape, lex.months), key=len, reverse=True))
-    return re.compile(
+    return _month_patterns(frozenset(lex.months))[1] if lex.months else None
+
+
+@lru_cache(maxsize=64)
+def _month_patterns(months: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Month names alone, and in a date ("14 May", "May 14th, 2026")."""
+    names = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
+    return (re.compile(rf"(?<!\w)(?:{names})(?!\w)"), re.compile(
         rf"(?<!\w)(?:(?P<d1>\d{{1,2}}){_ORDINAL}\s*(?:de |of |di |du )?(?P<m1>{names})\.?"
         rf"|(?P<m2>{names})\.?\s+(?P<d2>\d{{1,2}}){_ORDINAL})"
-        rf"(?:,?\s*(?:de |del |of )?(?P<y>\d{{4}}))?(?!\w)")
+        rf"(?:,?\s*(?:de |del |of )?(?P<y>\d{{4}}))?(?!\w)"))
 
 
 def explicit_mentions(folded: str, lex: Lexicon, region: str | None) -> Iterator[DateMention]:
@@ -152,8 +157,7 @@ def month_mentions(text: str, folded: str, lex: Lexicon) -> Iterator[tuple[int, 
     capitalised, since "may" is also a verb."""
     if not lex.months:
         return
-    names = "|".join(sorted(map(re.escape, lex.months), key=len, reverse=True))
-    for match in re.finditer(rf"(?<!\w)(?:{names})(?!\w)", folded):
+    for match in _month_patterns(frozenset(lex.months))[0].finditer(folded):
         short = len(match.group()) <= 3
         if short and lex.language == "en" and not text[match.start()].isupper():
             continue

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from spacy.tokens import Doc
 
@@ -74,7 +74,7 @@ class Freshness:
 
     # -- recently bought ------------------------------------------------------------------
 
-    def _recent(self) -> list[tuple[int, Purchase, list[Word]]]:
+    def _recent(self) -> list[tuple[int, Purchase, tuple[Word, ...]]]:
         out = []
         for i, purchase in enumerate(self.draft.recipient.purchases):
             if purchase.date is None:
@@ -94,7 +94,7 @@ class Freshness:
         recent = self._recent()
         if not recent:
             return
-        words = list(self.provenance.words)
+        words = self.provenance.words
         flagged: set[int] = set()
         for promoted in self.draft.campaign.promoted_items:
             pwords = value_words(promoted, self.tokenize)
@@ -115,7 +115,7 @@ class Freshness:
             yield self._purchase_finding(hit[0], hit[1], match.start, match.end, "the copy "
                                          "promotes")
 
-    def _promoted_in_copy(self, start: int, end: int, words: list[Word]) -> bool:
+    def _promoted_in_copy(self, start: int, end: int, words: Sequence[Word]) -> bool:
         """An item mention next to a promotion cue in its clause: up to three content words
         before ("Buy your Coffee beans") or four after ("Trail boots are back in stock"),
         stop words not counted; a cue in another clause ("Love your boots? Socks, 20% off")
@@ -164,7 +164,7 @@ class Freshness:
                       "active_days": self.policy.active_days})
 
 
-def _window(words: list[Word], index: int, step: int, content: int) -> list[Word]:
+def _window(words: Sequence[Word], index: int, step: int, content: int) -> list[Word]:
     """Words of the same clause from ``index`` outwards (``step`` -1 or 1) until ``content``
     non-stop words are collected."""
     out: list[Word] = []
@@ -176,7 +176,7 @@ def _window(words: list[Word], index: int, step: int, content: int) -> list[Word
     return out
 
 
-def _same_item(a: list[Word], b: list[Word]) -> bool:
+def _same_item(a: Sequence[Word], b: Sequence[Word]) -> bool:
     return item_similarity(a, b) >= SAME_ITEM and item_similarity(b, a) >= SAME_ITEM
 
 

@@ -9,67 +9,190 @@ jacket"), and names by edit distance for misspellings ("Jon" for "John").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cached_property, lru_cache, partial
+from typing import NamedTuple
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
+from spacy.attrs import IDX, IS_STOP, LENGTH
 from spacy.tokens import Doc
 
-from copyguard.personalization.text import clause_ids, fold, is_word, name_key, stem
+from copyguard.personalization.text import CLAUSE_BREAKS, fold, is_word_text, name_key, stem
 
 # Share of an item name's weight the draft must repeat to count as a (paraphrased) mention.
 PARAPHRASE_MIN = 0.6
 # Similarity (rapidfuzz ratio, 0-100) at which two stems count as the same word.
 STEM_SIMILAR = 88
+SIMILAR_MIN_LENGTH = 5  # shorter stems must be equal
 # Minimum rapidfuzz ratio for a misspelt name, and the edit budget by name length.
 MISSPELT_MIN = 75
 SENTENCE_ENDS = frozenset(".!?…。！？¡¿")
+# Where a doc's words and text are kept once computed (``Doc.user_data``): provenance, the
+# share and the checks all read the same words.
+_WORDS_KEY, _TEXT_KEY = "copyguard.words", "copyguard.text"
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
-    """A word of the draft (or of a recipient value) in the forms matching needs."""
+class Word(NamedTuple):
+    """A word of the draft (or of a recipient value) in the forms matching needs.
 
-    index: int
+    A named tuple rather than a frozen dataclass: one is built per token of every draft, and
+    a tuple is built several times faster.
+    """
+
+    token: int  # the token's index in the doc
     start: int
     end: int
     text: str
-    norm: str
+    norm: str  # folded (see :func:`fold`)
     stem: str
-    key: str
+    key: str  # see :func:`name_key`
+    has_digit: bool
+    is_titlecase: bool
+    is_alpha: bool
     clause: int
     is_stop: bool
-    has_digit: bool
     after_break: bool  # opens a sentence (after . ! ? or a line break)
 
-    @property
-    def is_titlecase(self) -> bool:
-        return self.text[:1].isupper()
+
+_FormsOf = tuple[str, str, str, bool, bool, bool]
+_new_word = partial(tuple.__new__, Word)  # Word(...) without the Python-level __new__
 
 
-def words_of(doc: Doc) -> list[Word]:
-    """The draft's words (tokens with a letter or digit) with their clause index."""
-    clauses = clause_ids(doc)
+@lru_cache(maxsize=65536)
+def _forms(text: str, language: str) -> _FormsOf | None:
+    """The fields of a word that depend on its text only (``norm`` to ``is_alpha``), or
+    ``None`` when the token is not a word."""
+    if not is_word_text(text):
+        return None
+    return (fold(text), stem(text, language), name_key(text),
+            any(c.isdigit() for c in text), text[:1].isupper(), text.isalpha())
+
+
+def words_of(doc: Doc, text: str | None = None) -> tuple[Word, ...]:
+    """The doc's words (tokens with a letter or digit) with their clause index.
+
+    Computed once per doc and kept in ``doc.user_data``. ``text`` is the doc's text when the
+    caller has it (``doc.text`` is rebuilt from the tokens on every access).
+    """
+    cached: tuple[Word, ...] | None = doc.user_data.get(_WORDS_KEY)
+    if cached is None:
+        if text is not None:
+            doc.user_data[_TEXT_KEY] = text
+        cached = doc.user_data[_WORDS_KEY] = _words(doc, doc_text(doc))
+    return cached
+
+
+def doc_text(doc: Doc) -> str:
+    """The doc's text, kept in ``doc.user_data`` (``doc.text`` joins the tokens each time)."""
+    text: str | None = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+def _words(doc: Doc, text: str) -> tuple[Word, ...]:
+    language = doc.lang_
     words: list[Word] = []
-    previous_break = True  # whether the word opens a sentence
-    for token in doc:
-        if not is_word(token):
-            previous_break = previous_break or token.text in SENTENCE_ENDS or "\n" in token.text
+    clause, opens = 0, True  # the clause index; whether the next word opens a sentence
+    for index, (start, length, is_stop) in enumerate(
+            doc.to_array([IDX, LENGTH, IS_STOP]).tolist()):
+        token = text[start:start + length]
+        forms = _forms(token, language)
+        if forms is None:
+            if token in CLAUSE_BREAKS or (token.isspace() and "\n" in token):
+                clause += 1
+            opens = opens or token in SENTENCE_ENDS or "\n" in token
             continue
-        words.append(Word(
-            index=token.i, start=token.idx, end=token.idx + len(token.text), text=token.text,
-            norm=fold(token.text), stem=stem(token.text, doc.lang_), key=name_key(token.text),
-            clause=clauses[token.i], is_stop=token.is_stop,
-            has_digit=any(c.isdigit() for c in token.text), after_break=previous_break))
-        previous_break = False
-    return words
+        words.append(_new_word((index, start, start + length, token, *forms, clause,
+                                is_stop == 1, opens)))
+        opens = False
+    return tuple(words)
 
 
-def value_words(value: str, tokenize: Callable[[str], Doc]) -> list[Word]:
+def value_words(value: str, tokenize: Callable[[str], Doc]) -> tuple[Word, ...]:
     """A recipient value tokenized like the draft, so both sides split words alike."""
-    return words_of(tokenize(value))
+    return _value_words(value, tokenize)
+
+
+@lru_cache(maxsize=4096)
+def _value_words(value: str, tokenize: Callable[[str], Doc]) -> tuple[Word, ...]:
+    return words_of(tokenize(value), value)
+
+
+class WordIndex:
+    """The draft's words by form, so a recipient value's word is looked up rather than
+    compared with every word of the draft. Lookups give candidate positions, in order; the
+    caller's comparison decides."""
+
+    def __init__(self, words: Sequence[Word], suffixes: Sequence[str]) -> None:
+        self.words, self.suffixes = words, tuple(suffixes)
+
+    @cached_property
+    def _by_text(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for position, word in enumerate(self.words):
+            found = out.get(word.text)
+            if found is None:
+                out[word.text] = [position]
+            else:
+                found.append(position)
+        return out
+
+    @cached_property
+    def _by_form(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        by_norm: dict[str, list[int]] = {}
+        by_stem: dict[str, list[int]] = {}
+        for positions in self._by_text.values():
+            word = self.words[positions[0]]
+            by_norm.setdefault(word.norm, []).extend(positions)
+            by_stem.setdefault(word.stem, []).extend(positions)
+        return by_norm, by_stem
+
+    @property
+    def by_norm(self) -> dict[str, list[int]]:
+        return self._by_form[0]
+
+    @property
+    def by_stem(self) -> dict[str, list[int]]:
+        return self._by_form[1]
+
+    @cached_property
+    def _by_name(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for positions in self._by_text.values():
+            word = self.words[positions[0]]
+            for form in _name_forms(word.norm, word.key, self.suffixes):
+                out.setdefault(form, []).extend(positions)
+        return out
+
+    def name_starts(self, value: Word) -> list[int]:
+        """Positions of words that may be ``value`` as a name (see :func:`same_name`)."""
+        return sorted({*self._by_name.get(value.norm, ()), *self._by_name.get(value.key, ())})
+
+    def stem_starts(self, value: Word) -> list[int]:
+        """Positions of the words :func:`same_stem` accepts for ``value``."""
+        found = {*self.by_stem.get(value.stem, ()), *self.by_norm.get(value.norm, ())}
+        if len(value.stem) >= SIMILAR_MIN_LENGTH:
+            for form, _, _ in process.extract_iter(value.stem, self._long_stems,
+                                                   scorer=fuzz.ratio, processor=None,
+                                                   score_cutoff=STEM_SIMILAR):
+                found.update(self.by_stem[form])
+        return sorted(found)
+
+    @cached_property
+    def _long_stems(self) -> list[str]:
+        """Stems long enough to be compared by similarity (see :func:`same_stem`)."""
+        return [form for form in self.by_stem if len(form) >= SIMILAR_MIN_LENGTH]
+
+
+@lru_cache(maxsize=65536)
+def _name_forms(norm: str, key: str, suffixes: tuple[str, ...]) -> tuple[str, ...]:
+    """The forms :func:`same_name` compares a word by: folded, name key, and both without a
+    possessive suffix."""
+    bare = strip_suffix(norm, suffixes)
+    forms = (norm, key) if bare is None else (norm, key, bare, name_key(bare))
+    return tuple(dict.fromkeys(forms))
 
 
 def strip_suffix(norm: str, suffixes: Sequence[str]) -> str | None:
@@ -92,12 +215,18 @@ def same_name(word: Word, value: Word, suffixes: Sequence[str]) -> int | None:
 
 
 def find_sequence(words: Sequence[Word], value: Sequence[Word],
-                  same: Callable[[Word, Word], int | None]) -> Iterator[tuple[int, int]]:
-    """(start, end) character offsets where ``value`` occurs as consecutive words."""
+                  same: Callable[[Word, Word], int | None],
+                  starts: Iterable[int] | None = None) -> Iterator[tuple[int, int]]:
+    """(start, end) character offsets where ``value`` occurs as consecutive words.
+
+    ``starts``: the only positions where the sequence may begin (from a :class:`WordIndex`).
+    """
     n = len(value)
     if n == 0:
         return
-    for i in range(len(words) - n + 1):
+    for i in range(len(words) - n + 1) if starts is None else starts:
+        if i > len(words) - n:
+            break
         last = same(words[i], value[0])
         if last is None:
             continue
@@ -120,37 +249,34 @@ def same_stem(word: Word, value: Word) -> bool:
 
 @lru_cache(maxsize=65536)
 def _similar_stems(a: str, b: str) -> bool:
-    return min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= STEM_SIMILAR
+    return min(len(a), len(b)) >= SIMILAR_MIN_LENGTH and fuzz.ratio(a, b) >= STEM_SIMILAR
 
 
-def derived_place(word: Word, value: Word) -> bool:
-    """``berliner`` from ``berlin``, ``parisienne`` from ``paris`` (a place's adjective)."""
-    root = value.norm
-    return (len(root) >= 4 and word.norm.startswith(root[:-1] if len(root) > 5 else root)
-            and len(word.norm) - len(root) <= 5)
+def derived_place(norm: str, root: str) -> bool:
+    """``berliner`` from ``berlin``, ``parisienne`` from ``paris`` (a place's adjective;
+    both folded)."""
+    return (len(root) >= 4 and norm.startswith(root[:-1] if len(root) > 5 else root)
+            and len(norm) - len(root) <= 5)
 
 
-def paraphrase_matches(words: Sequence[Word], value: Sequence[Word]
-                       ) -> Iterator[tuple[int, int, float]]:
+def paraphrase_matches(words: Sequence[Word], value: Sequence[Word],
+                       index: WordIndex | None = None) -> Iterator[tuple[int, int, float]]:
     """(start, end, score) of windows repeating most of an item name's content words.
 
     Content words are the value's non-stop words (model numbers weigh double); a window may
-    skip stop words and one other word, and must stay within one clause.
+    skip stop words and one other word, and must stay within one clause. A window starts at
+    a word sharing a stem with the value (found through ``index``, built when not given).
     """
     content = [v for v in value if not v.is_stop] or list(value)
     weights = [2.0 if v.has_digit else 1.0 for v in content]
     total = sum(weights)
     if total == 0:
         return
+    index = index or WordIndex(words, ())
     budget = len(value) + 2
-    anchors: dict[tuple[str, str], bool] = {}  # (stem, norm) -> shares a word with the value
-    i = 0
-    while i < len(words):
-        key = (words[i].stem, words[i].norm)
-        if key not in anchors:
-            anchors[key] = any(same_stem(words[i], v) for v in content)
-        if not anchors[key]:
-            i += 1
+    resume = 0  # windows do not overlap: the next one starts after the last match
+    for i in sorted({p for v in content for p in index.stem_starts(v)}):
+        if i < resume:
             continue
         used: set[int] = set()
         got, last, skipped = 0.0, i, 0
@@ -170,9 +296,7 @@ def paraphrase_matches(words: Sequence[Word], value: Sequence[Word]
         score = got / total
         if score >= PARAPHRASE_MIN:
             yield words[i].start, words[last].end, round(score, 3)
-            i = last + 1
-        else:
-            i += 1
+            resume = last + 1
 
 
 def item_similarity(a: Sequence[Word], b: Sequence[Word]) -> float:

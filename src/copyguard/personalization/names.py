@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,7 +121,7 @@ def vocative_fix(text: str, start: int, end: int, lex: Lexicon) -> tuple[int, in
 class NameChecker:
     """Runs the name checks for one draft."""
 
-    def __init__(self, check: Check, draft: Draft, provenance: Provenance, words: list[Word],
+    def __init__(self, check: Check, draft: Draft, provenance: Provenance, words: Sequence[Word],
                  policy: Personalization, lex: Lexicon) -> None:
         self.check, self.draft, self.text = check, draft, draft.text
         self.provenance, self.words, self.policy, self.lex = provenance, words, policy, lex

@@ -13,7 +13,6 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
-from spacy.tokens import Doc, Token
 
 # ISO 639-1 → Snowball algorithm name, for the languages Snowball ships.
 _SNOWBALL = {"ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german",
@@ -37,15 +36,25 @@ def fold(text: str) -> str:
     """Lower-case and strip accents, keeping exactly one character per input character."""
     if text.isascii():
         return text.lower()
-    return "".join(map(_fold_char, text))
+    return text.translate(_FOLD_TABLE)
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     decomposed = unicodedata.normalize("NFD", char)
     if len(decomposed) > 1 and all(unicodedata.combining(c) for c in decomposed[1:]):
         char = decomposed[0]
     return char.lower()[0]
+
+
+class _FoldTable(dict[int, str]):
+    """A ``str.translate`` table that folds each character on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def fold_pattern(pattern: str) -> str:
@@ -74,21 +83,9 @@ def _stem(folded: str, language: str) -> str:
     return str(stemmers[algorithm].stemWord(folded))
 
 
-def is_word(token: Token) -> bool:
-    """A word counts for the share: a token with at least one letter or digit."""
-    return _ALNUM.search(token.text) is not None
-
-
-def clause_ids(doc: Doc) -> list[int]:
-    """For every token, the index of the clause it belongs to (clauses end at punctuation)."""
-    ids, current = [], 0
-    for token in doc:
-        if token.text in CLAUSE_BREAKS or (token.is_space and "\n" in token.text):
-            current += 1
-            ids.append(-1)
-        else:
-            ids.append(current)
-    return ids
+def is_word_text(text: str) -> bool:
+    """A token is a word (it counts for the share) when it has a letter or digit."""
+    return _ALNUM.search(text) is not None
 
 
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
