@@ -3,6 +3,7 @@ PostgreSQL (a fresh schema each time), a controllable clock, a light guard, verd
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+from starlette.testclient import TestClient
 
 from copyguard import (
     BrandGuide,
@@ -142,3 +144,25 @@ def light_guard(*plugins: object) -> Guard:
     return Guard(load_entrypoints=False, disabled_plugins=disabled, brand_dirs=[],
                  plugins=(ChecksPlugin(*LIGHT_CHECKS, name="light-checks"), TestBrands(),
                           *plugins))
+
+
+# -- the web console ----------------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+def csrf(html: str) -> str:
+    """The CSRF token of the first form in a console page."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def web_login(client: TestClient, name: str = "alice", password: str = PASSWORD,
+               next_path: str = "/") -> TestClient:
+    """Log ``client`` (a Starlette TestClient) in through the login form."""
+    page = client.get("/login")
+    response = client.post("/login", data={"csrf_token": csrf(page.text), "name": name,
+                                           "password": password, "next": next_path})
+    assert response.status_code == 200, response.text
+    return client

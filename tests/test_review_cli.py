@@ -240,6 +240,24 @@ def test_review_edit_rechecks_before_approval(store: ReviewStore, queued: dict[s
     assert texts == ["Results vary, but it is still guaranteed", "Results vary."]
 
 
+def test_review_if_version_refuses_stale_edits_and_decisions(
+        store: ReviewStore, queued: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    url, item = ["--store", store.url], queued["warn"]
+    code, out, _ = run(capsys, "review", "show", item, *url)
+    assert code == 0 and "version 0" in out
+    code, _, _ = run(capsys, "review", "edit", item, *url, "--reviewer", "bob", "--text",
+                     "A fair offer for you", "--if-version", "0")
+    assert code == 0
+    run(capsys, "review", "release", item, *url, "--reviewer", "bob")
+    for argv in (("edit", item, "--text", "Alice's offer"), ("approve", item),
+                 ("reject", item)):
+        code, _, err = run(capsys, "review", *argv, *url, "--if-version", "0")
+        assert code == 1 and "changed by bob since you opened it" in err, argv
+    assert store.get(item).edited_text == "A fair offer for you"
+    assert run(capsys, "review", "approve", item, *url, "--if-version", "1")[0] == 0
+    assert store.get(item).status is Status.APPROVED
+
+
 def test_review_edit_can_take_the_automatic_fixes(guard: Guard, store: ReviewStore,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     item = store.submit(guard.check("A cheap deal and a bargain.", id="fx"))

@@ -1,26 +1,39 @@
 """Two reviewers drain one queue at the same time: nobody gets an item twice, nothing is lost,
-and every action is in the audit trail. Runs on SQLite and on the real PostgreSQL."""
+and every action is in the audit trail; two reviewers editing one draft: one edit wins, the
+other is refused (never overwritten silently), and a decision on copy the reviewer has not
+seen is refused. Runs on SQLite and on the real PostgreSQL."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, event, text
 
+from copyguard import Draft, Route, Verdict
 from copyguard.review import (
     Action,
     AlreadyDecided,
     ClaimConflict,
+    ItemChanged,
     QueueFilter,
     ReviewStore,
     Status,
     open_store,
 )
-from tests.review_support import BACKENDS, PG_SERVER, fresh_store, make_verdict, quiet_hooks
+from tests.review_support import (
+    BACKENDS,
+    PG_SERVER,
+    Clock,
+    fresh_store,
+    make_verdict,
+    quiet_hooks,
+)
 
 ITEMS = 60
 
@@ -132,3 +145,79 @@ def _lock_timeout(dbapi_conn: Any, _record: Any) -> None:
     with dbapi_conn.cursor() as cursor:
         cursor.execute("SET lock_timeout = '2s'")
     dbapi_conn.commit()
+
+
+# -- two reviewers, one draft: optimistic concurrency -----------------------------------------
+
+def _slow_recheck(seconds: float) -> Any:
+    """A re-check that takes a while, so two edits overlap (the verdict: a clean pass)."""
+    def recheck(draft: Draft) -> Verdict:
+        time.sleep(seconds)
+        return Verdict(draft=draft, route=Route.PASS)
+    return recheck
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_reviewers_editing_one_draft_at_once_one_wins_and_the_other_is_told(
+        backend: str, tmp_path: Path) -> None:
+    with fresh_store(backend, tmp_path) as store:
+        item_ids = [store.submit(make_verdict(f"Cheap offer {n}", f"e{n}")) for n in range(5)]
+        stores = {name: open_store(store.url, hooks=quiet_hooks()) for name in ("ann", "ben")}
+        outcomes: list[tuple[str, str, str]] = []
+        lock = threading.Lock()
+        start = threading.Barrier(2)
+
+        def edit(name: str, own: ReviewStore) -> None:
+            for item_id in item_ids:
+                start.wait(timeout=60)  # both start each item together
+                try:
+                    own.edit(item_id, name, f"{name}'s copy", _slow_recheck(0.2), version=0)
+                    result = "saved"
+                except (ItemChanged, ClaimConflict) as exc:
+                    result = type(exc).__name__
+                with lock:
+                    outcomes.append((item_id, name, result))
+
+        threads = [threading.Thread(target=edit, args=pair) for pair in stores.items()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        for own in stores.values():
+            own.close()
+        assert len(outcomes) == 2 * len(item_ids)
+        for item_id in item_ids:
+            results = {name: result for i, name, result in outcomes if i == item_id}
+            winners = [name for name, result in results.items() if result == "saved"]
+            assert len(winners) == 1, results  # exactly one saved, the other was refused
+            item = store.get(item_id)
+            assert (item.edited_text, item.claimed_by, item.version) == (
+                f"{winners[0]}'s copy", winners[0], 1)
+            edits = [e.actor for e in store.history(item_id) if e.action is Action.EDITED]
+            assert edits == winners
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_decision_on_a_stale_version_is_refused_even_after_the_claim_moved_on(
+        backend: str, tmp_path: Path) -> None:
+    clock = Clock()
+    with fresh_store(backend, tmp_path, claim_ttl=timedelta(minutes=10)) as store:
+        store.clock = clock
+        item_id = store.submit(make_verdict("A cheap deal", "v1"))
+        seen_by_ann = store.get(item_id).version
+        store.claim_item(item_id, "ann")
+        clock.advance(minutes=11)  # ann's claim ran out; ben takes over and rewrites
+        store.edit(item_id, "ben", "Ben's deal", _slow_recheck(0), version=seen_by_ann)
+        store.release(item_id, "ben")
+        with pytest.raises(ItemChanged, match="changed by ben since you opened it"):
+            store.approve(item_id, "ann", version=seen_by_ann)  # she never saw ben's copy
+        with pytest.raises(ItemChanged):
+            store.edit(item_id, "ann", "Ann's deal", _slow_recheck(0), version=seen_by_ann)
+        with pytest.raises(ItemChanged):
+            store.reject(item_id, "ann", "off brand", version=seen_by_ann)
+        item = store.get(item_id)
+        assert (item.edited_text, item.status, item.version) == ("Ben's deal", Status.EDITED, 1)
+        decision = store.approve(item_id, "ann", version=item.version)
+        assert decision.text == "Ben's deal" and store.get(item_id).version == 2
+        with pytest.raises(AlreadyDecided):
+            store.reject(item_id, "ben", version=2)

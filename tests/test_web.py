@@ -15,9 +15,17 @@ from copyguard.review import Action, ReviewStore, Status
 from copyguard.review.accounts import Accounts
 from copyguard.review.web.app import create_app
 from copyguard.review.web.throttle import LoginThrottle
-from tests.review_support import BACKENDS, finding, fresh_store, light_guard, make_verdict
+from tests.review_support import (
+    BACKENDS,
+    PASSWORD,
+    csrf,
+    finding,
+    fresh_store,
+    light_guard,
+    make_verdict,
+    web_login,
+)
 
-PASSWORD = "correct horse battery"
 HOSTILE = 'Hi <script>alert("x")</script> "><img src=x onerror=alert(1)> & guaranteed'
 
 
@@ -40,19 +48,9 @@ def client(store: ReviewStore, guard: Guard) -> TestClient:
     return TestClient(create_app(store, guard_factory=lambda: guard))
 
 
-def csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
-
-
 def login(client: TestClient, name: str = "alice", password: str = PASSWORD,
           next_path: str = "/") -> TestClient:
-    page = client.get("/login")
-    response = client.post("/login", data={"csrf_token": csrf(page.text), "name": name,
-                                           "password": password, "next": next_path})
-    assert response.status_code == 200, response.text
-    return client
+    return web_login(client, name, password, next_path)
 
 
 def hostile_item(store: ReviewStore) -> str:

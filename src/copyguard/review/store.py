@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from copyguard.errors import CopyguardError
 from copyguard.io import verdict_json
 from copyguard.model import Draft, Route, Severity, Verdict
 from copyguard.plugins import PluginHost, build_plugin_manager
@@ -377,7 +378,11 @@ class ReviewStore:
         item = self.get(item_id)
         with self.transaction(write=True) as conn:  # fail before the (slow) re-check
             self._actionable(conn, item.id, reviewer, self.clock(), version)
-        verdict = recheck(item.as_draft(text))
+        try:
+            verdict = recheck(item.as_draft(text))
+        except CopyguardError as exc:  # e.g. a brand this guard does not know: not saved
+            raise ReviewError(f"the edit of review item {item.id} could not be re-checked, so "
+                              f"it was not saved: {exc}") from exc
         checked = verdict_json(verdict)
         now = self.clock()
         with self.transaction(write=True) as conn:
