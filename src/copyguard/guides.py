@@ -118,15 +118,16 @@ class PhraseList(Rule):
 
     @model_validator(mode="after")
     def _compile_regex(self) -> PhraseList:
-        if self.regex:
-            import re2
+        if self.regex:  # RE2 only, and not too large to match fast: copyguard.brand.regex
+            from copyguard.brand.regex import PatternError, compile_pattern
 
+            rule = f"rule {self.id!r}: " if self.id else ""
             for index, pattern in enumerate(self.phrases):
                 try:
-                    re2.compile(pattern)
-                except re2.error as exc:
-                    raise ValueError(f"phrases[{index}] {pattern!r} is not a valid RE2 "
-                                     f"pattern: {exc}") from exc
+                    compile_pattern(pattern, case_sensitive=self.case_sensitive)
+                except PatternError as exc:
+                    raise ValueError(f"{rule}phrases[{index}] {pattern!r} is rejected: "
+                                     f"{exc}") from exc
         return self
 
 

@@ -111,11 +111,42 @@ class DraftIn(_In):
                      self.recipient.build(), self.campaign.build())
 
 
+def _surrogate(value: Any, path: tuple[str, ...] = ()) -> tuple[str, str, int] | None:
+    """The field path, the character and its index of the first lone surrogate in ``value``.
+
+    JSON may spell one (``"\\ud800"``) but it is not Unicode text: UTF-8 cannot encode it, so
+    no check could tokenize it and no output line could carry it.
+    """
+    if isinstance(value, str):
+        if value.isascii():
+            return None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return ".".join(path), value[exc.start], exc.start
+        return None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found = _surrogate(key, path) or _surrogate(item, (*path, str(key)))
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            if found := _surrogate(item, (*path, str(index))):
+                return found
+    return None
+
+
 def parse_draft(data: Any, *, source: str | None = None, line: int | None = None) -> Draft:
     """Validate one JSON object into a :class:`Draft`, or raise :class:`InputError`."""
     if not isinstance(data, Mapping):
         raise InputError(f"expected a JSON object, got {type(data).__name__}", source=source,
                          line=line)
+    if found := _surrogate(data):
+        where, char, index = found
+        raise InputError(f"lone surrogate U+{ord(char):04X} at index {index} is not valid "
+                         "Unicode text (it cannot be encoded as UTF-8)", source=source,
+                         line=line, field=where or None)
     try:
         return DraftIn.model_validate(data).build()
     except ValidationError as exc:

@@ -19,6 +19,7 @@ import yaml
 
 from copyguard.brand import inflection
 from copyguard.brand.matcher import Hit, PhraseIndex
+from copyguard.brand.regex import compile_pattern
 from copyguard.brand.text import BrandText, TextLayout, match_case
 from copyguard.guides import (
     AllCaps,
@@ -98,6 +99,7 @@ class RuleInfo:
 
     def finding(self, check: Check, start: int, end: int, *, fix: str | None = None,
                 suggestion: str | None = None, **fields: Any) -> Finding:
+        """A finding of this rule; ``match`` (when given) is always ``text[start:end]``."""
         values = _Fields(rule=self.rule_id, fix=fix, **fields)
         return check.finding(self.code, self.template.format_map(values), start, end,
                              severity=self.severity, fix=fix, suggestion=suggestion,
@@ -215,17 +217,16 @@ class CompiledGuide:
                  ) -> list[tuple[str, bool, Entry]]:
         info = RuleInfo.of(rule_id, rule, _PHRASE_CODES[rule.kind])
         entry = Entry(info, "phrase")
+        out: list[tuple[str, bool, Entry]] = []
         if rule.regex:
-            import re2
-
-            flags = "" if rule.case_sensitive else "(?i)"
-            self._regexes += [(re2.compile(flags + p), entry) for p in rule.phrases]
-            return []
-        out = [(p, rule.case_sensitive, entry) for p in rule.phrases]
-        if english and rule.inflect:
+            self._regexes += [(compile_pattern(p, case_sensitive=rule.case_sensitive), entry)
+                              for p in rule.phrases]
+        else:
+            out += [(p, rule.case_sensitive, entry) for p in rule.phrases]
+        if english and rule.inflect and not rule.regex:
             out += [(form, rule.case_sensitive, entry)
                     for p in rule.phrases for form in inflection.phrase_forms(p)]
-        exception = Entry(info, "exception")
+        exception = Entry(info, "exception")  # literal phrases, for regex rules too
         out += [(p, rule.case_sensitive, exception) for p in rule.exceptions]
         return out
 
@@ -330,8 +331,8 @@ class CompiledGuide:
             if kept < rule.max:  # keep one mark of this run, drop the rest of it
                 kept += 1
                 if end - start > 1:
-                    yield info.finding(check, start + 1, end, fix="", match=text[start:end],
-                                       count=total, max=rule.max)
+                    yield info.finding(check, start + 1, end, fix="",
+                                       match=text[start + 1:end], count=total, max=rule.max)
                 continue
             after_question = start > 0 and text[start - 1] in "?\uff1f"
             stop = "" if after_question else ("\u3002" if text[start] == "\uff01" else ".")
@@ -349,7 +350,7 @@ class CompiledGuide:
                 cut_start -= 1
             elif cut_end < len(text) and text[cut_end] == " ":
                 cut_end += 1
-            yield info.finding(check, cut_start, cut_end, fix="", match=text[start:end],
+            yield info.finding(check, cut_start, cut_end, fix="", match=text[cut_start:cut_end],
                                count=len(found), max=rule.max, channel=self.channel.value)
 
     def _sentence_length(self, check: Check, ctx: CheckContext, layout: TextLayout,
