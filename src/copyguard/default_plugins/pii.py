@@ -22,7 +22,7 @@ from copyguard.pii.fixes import KIND_ENTITIES, anonymized
 from copyguard.pii.languages import pii_languages
 from copyguard.pii.names import NameMention, belongs_to, name_finder
 from copyguard.pii.policy import entity_policies
-from copyguard.pii.profile import PROFILE_PREFIX, SENSITIVE_PREFIX, profile_fields
+from copyguard.pii.profile import PROFILE_PREFIX, SENSITIVE_PREFIX, field_kind, profile_fields
 
 OTHER_PERSON = "OTHER_PERSON"
 UNSUPPORTED = "language_unsupported"
@@ -30,9 +30,8 @@ UNSUPPORTED = "language_unsupported"
 
 def recipient_names(recipient: Recipient) -> list[str]:
     """Every name the recipient goes by: first, nick, last, full name fields."""
-    fields = profile_fields()
     return [str(value) for field, value in recipient.profile.items()
-            if value and ("name" in field.lower() or fields.kind_of(field) == "name")]
+            if value and ("name" in field.lower() or field_kind(field) == "name")]
 
 
 class PiiCheck(Check):
@@ -72,7 +71,7 @@ class PiiCheck(Check):
 
     def _own_data(self, ctx: CheckContext, detection: Detection) -> Finding:
         field = detection.field or ""
-        kind = profile_fields().kind_of(field.removeprefix(PROFILE_PREFIX))
+        kind = field_kind(field.removeprefix(PROFILE_PREFIX))
         severity = profile_fields().kinds[kind].severity or Severity.WARNING
         value = ctx.text[detection.start:detection.end]
         entity = KIND_ENTITIES.get(kind, "PII")

@@ -55,7 +55,9 @@ class SensitiveCheck(Check):
                     suggestion="never refer to special-category data in marketing copy")
 
     def _lexicon(self, ctx: CheckContext, matcher: AttributeMatcher) -> Iterator[Finding]:
-        starts = [token.idx for token in ctx.doc if not token.is_space]
+        def starts() -> list[int]:
+            return [token.idx for token in ctx.doc if not token.is_space]
+
         for hit in matcher.find(ctx.text, starts):
             description = (matcher.lexicon.categories[hit.category].description
                            if hit.category in matcher.lexicon.categories else "exact age")

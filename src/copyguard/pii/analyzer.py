@@ -11,6 +11,7 @@ the analyzer gets ``NlpArtifacts`` made from the shared ``ctx.doc``.
 
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
 from presidio_analyzer import predefined_recognizers as predefined
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     EmailRecognizer,
@@ -30,6 +32,7 @@ from copyguard.nlp import NlpService
 from copyguard.pii.context import WindowContextEnhancer
 from copyguard.pii.languages import pii_languages, regions_for
 from copyguard.pii.national import NATIONAL_RECOGNIZERS
+from copyguard.pii.policy import entity_policies
 from copyguard.pii.profile import profile_recognizers
 from copyguard.pii.recognizers import (
     AddressRecognizer,
@@ -105,35 +108,47 @@ def _recognizers(language: str, regions: tuple[str, ...], trained: bool,
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Analyzer:
+    """An analyzer with its Presidio NLP engine and the entities its recognizers find."""
+
+    engine: AnalyzerEngine
+    nlp_engine: Any
+    entities: tuple[str, ...]
+    trained: bool
+
+
 class AnalyzerPool:
     """Analyzers built on first use and kept per NLP service, language and regions."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_service: weakref.WeakKeyDictionary[
-            NlpService, dict[tuple[str, tuple[str, ...]], tuple[AnalyzerEngine, Any]]
+            NlpService, dict[tuple[str, tuple[str, ...]], _Analyzer]
         ] = weakref.WeakKeyDictionary()
 
-    def get(self, nlp: NlpService, language: str,
-            regions: tuple[str, ...]) -> tuple[AnalyzerEngine, Any]:
-        """The analyzer and Presidio NLP engine for a language and its phone regions."""
+    def get(self, nlp: NlpService, language: str, regions: tuple[str, ...]) -> _Analyzer:
+        """The analyzer for a language and its phone regions."""
         with self._lock:
             cache = self._by_service.setdefault(nlp, {})
             key = (language, regions)
             if key not in cache:
-                engines = {lang: engine for (lang, _), (_, engine) in cache.items()}
+                engines = {lang: a.nlp_engine for (lang, _), a in cache.items()}
                 engine = engines.get(language) or nlp.presidio_engine(language)
+                trained = nlp.is_trained(language)
                 registry = RecognizerRegistry(supported_languages=[language])
-                for recognizer in _recognizers(language, regions, nlp.is_trained(language)):
+                for recognizer in _recognizers(language, regions, trained):
                     registry.add_recognizer(recognizer)
                 analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine,
                                           supported_languages=[language],
                                           context_aware_enhancer=WindowContextEnhancer(language))
-                cache[key] = (analyzer, engine)
+                entities = tuple(sorted(analyzer.get_supported_entities(language)))
+                cache[key] = _Analyzer(analyzer, engine, entities, trained)
             return cache[key]
 
 
 POOL = AnalyzerPool()
+_DIGIT = re.compile(r"\d")
 
 
 def detections(ctx: CheckContext) -> tuple[Detection, ...]:
@@ -142,13 +157,26 @@ def detections(ctx: CheckContext) -> tuple[Detection, ...]:
 
 
 def _detect(ctx: CheckContext) -> tuple[Detection, ...]:
-    draft = ctx.draft
+    draft, text = ctx.draft, ctx.text
     language = draft.language
-    analyzer, engine = POOL.get(ctx.nlp, language, regions_for(language, draft.region))
-    artifacts = engine._doc_to_nlp_artifact(ctx.doc, language)
-    results = analyzer.analyze(
-        ctx.text, language, nlp_artifacts=artifacts,
-        ad_hoc_recognizers=list(profile_recognizers(draft.recipient, language, draft.region)),
+    analyzer = POOL.get(ctx.nlp, language, regions_for(language, draft.region))
+    # Only entities the text can hold at all (most need digits) are looked for: the others'
+    # recognizers do not run. The recipient's values are screened the same way.
+    digits = len(_DIGIT.findall(text))
+    policies = entity_policies()
+    entities = [e for e in analyzer.entities if policies.of(e).possible_in(text, digits)]
+    own: list[EntityRecognizer] = list(
+        profile_recognizers(draft.recipient, language, draft.region, text))
+    entities += [r.supported_entities[0] for r in own]
+    if not entities:
+        return ()
+    if analyzer.trained:  # PERSON entities come from the pipeline's NER
+        artifacts = analyzer.nlp_engine._doc_to_nlp_artifact(ctx.doc, language)
+    else:  # nothing else reads tokens or lemmas: context words are read from the text
+        artifacts = NlpArtifacts(entities=[], tokens=ctx.doc, tokens_indices=[], lemmas=[],
+                                 nlp_engine=None, language=language)
+    results = analyzer.engine.analyze(
+        text, language, entities=entities, nlp_artifacts=artifacts, ad_hoc_recognizers=own,
         score_threshold=ctx.guide.guide.pii.score_threshold)
     found = [Detection(r.entity_type, r.start, r.end, round(r.score, 3),
                        (r.recognition_metadata or {}).get("recognizer_name", ""))
@@ -161,12 +189,12 @@ def resolve_overlaps(found: list[Detection]) -> list[Detection]:
     is not a mere part of a longer one (card digits inside an IBAN), then ``_PRIORITY``, then
     the higher score."""
 
-    def rank(d: Detection) -> tuple[int, int, int, float, int]:
+    def rank(d: Detection) -> tuple[int, int, int, float, int, str]:
         inside = any(o.start <= d.start and d.end <= o.end and o.end - o.start > d.end - d.start
                      for o in found)
         entity = d.entity if d.entity in _PRIORITY else "US_SSN"
         return (0 if d.field else 1, int(inside), _PRIORITY.index(entity), -d.score,
-                d.start - d.end)
+                d.start - d.end, d.recognizer)
 
     kept: list[Detection] = []
     for detection in sorted(found, key=rank):

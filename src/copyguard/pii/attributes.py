@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -70,11 +70,19 @@ class Lexicon(_Model):
     neutral: list[str] = []    # words that make a mention about a cause, not a person
     others: list[str] = []     # third persons ("your friend"): the attribute is not the reader's
     self_markers: list[str] = []  # first person right before a term: the sender's attribute
-    age: list[str] = []        # regexes whose first group is the age, already reader-directed
+    age: list[str] = []        # regexes whose one group is the age, already reader-directed
     min_age: int = 16
     categories: dict[str, Category]
 
     check_terms = field_validator("neutral", "others", "self_markers")(_plain_terms)
+
+    @field_validator("age")
+    @classmethod
+    def _one_group(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            if re.compile(pattern).groups != 1:
+                raise ValueError(f"age pattern {pattern!r} needs exactly one group (the age)")
+        return patterns
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,16 +137,19 @@ class AttributeMatcher:
         self._neutral = re.compile(_term_regex(lexicon.neutral))
         self._others = re.compile(_term_regex(lexicon.others))
         self._self = re.compile(_term_regex(lexicon.self_markers))
-        self._age = [re.compile(_fold_pattern(p)) for p in lexicon.age]
+        # One scan for all age patterns; each has one group, the age.
+        self._age = re.compile("|".join(f"(?:{_fold_pattern(p)})" for p in lexicon.age)
+                               or r"(?!)")
 
-    def find(self, text: str, token_starts: list[int]) -> Iterator[AttributeHit]:
-        """Hits in ``text``; ``token_starts`` are the shared doc's token offsets (word counts)."""
+    def find(self, text: str, token_starts: Callable[[], list[int]]) -> Iterator[AttributeHit]:
+        """Hits in ``text``; ``token_starts`` gives the shared doc's token offsets (to count
+        words), called only when a term is found."""
         folded = _fold(text)
         yield from self._ages(text, folded)
         terms = self._terms.find(folded)
         if not terms:
             return
-        draft = _Draft(text, folded, token_starts, list(sentence_spans(text)),
+        draft = _Draft(text, folded, token_starts(), list(sentence_spans(text)),
                        _spans(self._markers, folded) + _spans(self._case_markers, text),
                        _spans(self._near, folded), _spans(self._cues, folded),
                        _spans(self._self, folded))
@@ -148,11 +159,13 @@ class AttributeMatcher:
                 yield AttributeHit(category, start, end, cue)
 
     def _ages(self, text: str, folded: str) -> Iterator[AttributeHit]:
-        for pattern in self._age:
-            for match in pattern.finditer(folded):
-                start, end = match.span()
-                if int(match.group(1)) >= self.lexicon.min_age:
-                    yield AttributeHit("age", start, end, text[start:end])
+        if not _DIGIT.search(folded):
+            return  # every age pattern holds a number
+        for match in self._age.finditer(folded):
+            age = next(group for group in match.groups() if group is not None)
+            start, end = match.span()
+            if int(age) >= self.lexicon.min_age:
+                yield AttributeHit("age", start, end, text[start:end])
 
     def _directed(self, d: _Draft, s: int, e: int, others_apply: bool) -> str | None:
         """The word or cue that points the term ``[s, e)`` at the reader, or None."""
@@ -255,6 +268,7 @@ class _TermIndex:
 
 # Markers and cues further than this many characters from a term are never within the window.
 _REACH = 200
+_DIGIT = re.compile(r"\d")
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:

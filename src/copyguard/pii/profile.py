@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from copyguard.model import Recipient, Severity
 from copyguard.pii.data import load_model
 from copyguard.pii.recognizers import address_data
+from copyguard.pii.screen import Anchor, Reduced, any_of, digits
 from copyguard.pii.text import fold, has_cjk, tolerant_pattern
 
 SENSITIVE_PREFIX = "sensitive."
@@ -33,6 +34,7 @@ PROFILE_PREFIX = "profile."
 _NAME_PARTICLES = frozenset({"van", "von", "de", "da", "di", "del", "della", "der", "den", "du",
                              "le", "la", "dos", "das", "bin", "al", "el", "y", "e", "zu"})
 _SEP = r"[\s\-‐.()/]*"
+_EXTENSION = re.compile(r"(?i)\s*(?:ext\.?|extension|x|#)\s*\d{1,6}\s*$")
 
 
 class FieldKind(BaseModel):
@@ -80,12 +82,18 @@ class WatchedValue:
     value: str
 
 
+@lru_cache(maxsize=1024)
+def field_kind(name: str) -> str:
+    """The kind of a profile field, by its name (see data/pii/profile_fields.yaml)."""
+    return profile_fields().kind_of(name)
+
+
 def watched_values(recipient: Recipient) -> Iterator[WatchedValue]:
     """Profile values with a severity, then every ``sensitive`` value (always critical)."""
-    fields = profile_fields()
+    kinds = profile_fields().kinds
     for name, raw in recipient.profile.items():
-        kind = fields.kind_of(name)
-        severity = fields.kinds[kind].severity
+        kind = field_kind(name)
+        severity = kinds[kind].severity
         if severity is not None and raw not in (None, ""):
             yield WatchedValue(PROFILE_PREFIX + name, kind, severity, str(raw))
     for name, raw in recipient.sensitive.items():
@@ -93,26 +101,31 @@ def watched_values(recipient: Recipient) -> Iterator[WatchedValue]:
             yield WatchedValue(SENSITIVE_PREFIX + name, "sensitive", Severity.CRITICAL, str(raw))
 
 
-def profile_recognizers(recipient: Recipient, language: str,
-                        region: str | None) -> tuple[PatternRecognizer, ...]:
-    """One ad-hoc recognizer per watched field (cached: the same recipient costs nothing)."""
-    key = tuple((v.field, v.kind, v.value) for v in watched_values(recipient))
-    return _recognizers(key, language, region) if key else ()
+def profile_recognizers(recipient: Recipient, language: str, region: str | None,
+                        text: str) -> tuple[PatternRecognizer, ...]:
+    """One ad-hoc recognizer per watched field whose value may be in ``text`` (screened by
+    :mod:`copyguard.pii.screen`; built once per value, language and region)."""
+    reduced, kinds = Reduced(text), profile_fields().kinds
+    found = []
+    for watched in watched_values(recipient):
+        match = "words" if watched.kind == "sensitive" else kinds[watched.kind].match
+        if any(reduced.holds(anchor) for anchor in value_anchors(match, watched.value)):
+            recognizer = _recognizer(watched.field, match, watched.value, language, region)
+            if recognizer is not None:
+                found.append(recognizer)
+    return tuple(found)
 
 
 @lru_cache(maxsize=2048)
-def _recognizers(values: tuple[tuple[str, str, str], ...], language: str,
-                 region: str | None) -> tuple[PatternRecognizer, ...]:
-    fields = profile_fields()
-    patterns: dict[str, list[str]] = {}
-    for field, kind, value in values:
-        match = "words" if kind == "sensitive" else fields.kinds[kind].match
-        patterns.setdefault(field, []).extend(value_patterns(match, value, language, region))
-    return tuple(
-        PatternRecognizer(supported_entity=field, name=f"profile:{field}",
-                          supported_language=language,
-                          patterns=[Pattern(f"{field} {i}", p, 1.0) for i, p in enumerate(found)])
-        for field, found in patterns.items() if found)
+def _recognizer(field: str, match: str, value: str, language: str,
+                region: str | None) -> PatternRecognizer | None:
+    patterns = value_patterns(match, value, language, region)
+    if not patterns:
+        return None
+    return PatternRecognizer(supported_entity=field, name=f"profile:{field}",
+                             supported_language=language,
+                             patterns=[Pattern(f"{field} {i}", p, 1.0)
+                                       for i, p in enumerate(patterns)])
 
 
 def value_patterns(match: str, value: str, language: str, region: str | None) -> list[str]:
@@ -133,14 +146,39 @@ def value_patterns(match: str, value: str, language: str, region: str | None) ->
     return _name_patterns(value)
 
 
+@lru_cache(maxsize=4096)
+def value_anchors(match: str, value: str) -> tuple[Anchor, ...]:
+    """What every match of :func:`value_patterns` contains (see :mod:`copyguard.pii.screen`):
+    the value is looked for only in a draft where one of these anchors holds."""
+    value = value.strip()
+    if len(fold(value)) < 2:
+        return ()
+    if match == "phone":  # the national number's last digits end every match
+        tail = digits(_EXTENSION.sub("", value))[-4:]
+        return (any_of("digits", tail),) if tail else ()
+    if match == "account":
+        return (any_of("letters", value),)
+    if match == "date":  # every written form carries the year
+        when = parse_date(value)
+        return (any_of("digits", str(when.year)),) if when else (any_of("letters", value),)
+    if match == "address":  # a part matches with all its words (or their stems)
+        abbreviations = address_data().abbreviations
+        return tuple(tuple(need for word in words if (stem := _address_stem(word, abbreviations))
+                           for need in any_of("letters", stem))
+                     for words in _address_parts(value))
+    words = _content_words(value) if match == "words" else _name_words(value)
+    return tuple(any_of("letters", w) for w in (value, *words))
+
+
 def _name_patterns(value: str) -> list[str]:
     """The value, and for multi-word values each significant word of it ("Rossi")."""
-    patterns = [tolerant_pattern(value)]
+    return [tolerant_pattern(value), *(tolerant_pattern(w) for w in _name_words(value))]
+
+
+def _name_words(value: str) -> list[str]:
+    """The words after the first of a multi-word name, except particles ("da", "von")."""
     words = [w for w in re.split(r"[\s,]+", value) if w]
-    if len(words) > 1:
-        patterns += [tolerant_pattern(w) for w in words[1:]
-                     if len(w) > 1 and fold(w) not in _NAME_PARTICLES]
-    return patterns
+    return [w for w in words[1:] if len(w) > 1 and fold(w) not in _NAME_PARTICLES]
 
 
 def _phone_pattern(value: str, region: str | None) -> str:
@@ -161,30 +199,46 @@ def _account_pattern(value: str) -> str:
     return r"(?<![\w])" + r"[\s\-.]?".join(re.escape(c) for c in chars) + r"(?![\w])"
 
 
+def _address_parts(value: str) -> list[list[str]]:
+    """The words of each part of the address that carries a number (street line, postcode
+    and town)."""
+    return [[w for w in re.split(r"[\s\-.,/]+", part.strip()) if w]
+            for part in re.split(r"[,\n;]+", value)
+            if re.search(r"\d", part) and len(fold(part.strip())) >= 3]
+
+
 def _address_patterns(value: str) -> list[str]:
-    """Each part of the address that carries a number (street line, postcode + town)."""
     abbreviations = address_data().abbreviations
-    patterns = []
-    for part in re.split(r"[,\n;]+", value):
-        if not re.search(r"\d", part) or len(fold(part.strip())) < 3:
-            continue
-        words = [w for w in re.split(r"[\s\-.,/]+", part.strip()) if w]
-        patterns.append(r"(?<![\w])" + r"[\s\-.,/]*".join(_address_word(w, abbreviations)
-                                                          for w in words) + r"(?![\w])")
-    return patterns
+    return [r"(?<![\w])" + r"[\s\-.,/]*".join(_address_word(w, abbreviations) for w in words)
+            + r"(?![\w])" for words in _address_parts(value)]
 
 
-def _address_word(word: str, abbreviations: dict[str, list[str]]) -> str:
+def _street_type(word: str, abbreviations: dict[str, list[str]]) -> tuple[str, list[str]] | None:
+    """(stem, forms) of a word that is or ends with a street type ("Haupt", [straße, str ...])."""
     folded = fold(word)
     for full in sorted(abbreviations, key=len, reverse=True):
         forms = [full, *abbreviations[full]]
         for form in sorted(forms, key=len, reverse=True):
-            if folded == fold(form) or (len(form) > 3 and folded.endswith(fold(form))):
-                stem = tolerant_pattern(word[:len(word) - len(form)], boundaries=False) \
-                    if folded != fold(form) else ""
-                alternatives = "|".join(tolerant_pattern(f, boundaries=False) for f in forms)
-                return rf"{stem}(?:{alternatives})\.?"
-    return tolerant_pattern(word, boundaries=False)
+            if folded == fold(form):
+                return "", forms
+            if len(form) > 3 and folded.endswith(fold(form)):
+                return word[:len(word) - len(form)], forms
+    return None
+
+
+def _address_word(word: str, abbreviations: dict[str, list[str]]) -> str:
+    street = _street_type(word, abbreviations)
+    if street is None:
+        return tolerant_pattern(word, boundaries=False)
+    stem, forms = street
+    alternatives = "|".join(tolerant_pattern(f, boundaries=False) for f in forms)
+    return rf"{tolerant_pattern(stem, boundaries=False) if stem else ''}(?:{alternatives})\.?"
+
+
+def _address_stem(word: str, abbreviations: dict[str, list[str]]) -> str:
+    """What every spelling of an address word contains: the word, or its street-type stem."""
+    street = _street_type(word, abbreviations)
+    return word if street is None else street[0]
 
 
 def parse_date(value: str) -> date | None:
@@ -225,14 +279,16 @@ def _date_patterns(value: str, language: str) -> list[str]:
 
 def _words_patterns(value: str, language: str) -> list[str]:
     """A sensitive value, and each content word of it ("diabetes" of "type 2 diabetes")."""
-    patterns = [tolerant_pattern(value)]
-    if has_cjk(value):
-        return patterns
     stop_words = _stop_words(language)
-    for word in re.findall(r"\w+", value):
-        if len(word) >= 4 and not word.isdigit() and fold(word) not in stop_words:
-            patterns.append(tolerant_pattern(word))
-    return list(dict.fromkeys(patterns))
+    return list(dict.fromkeys([tolerant_pattern(value), *(
+        tolerant_pattern(w) for w in _content_words(value) if fold(w) not in stop_words)]))
+
+
+def _content_words(value: str) -> list[str]:
+    """Words of four letters or more (stop words are left out by the caller)."""
+    if has_cjk(value):
+        return []
+    return [w for w in re.findall(r"\w+", value) if len(w) >= 4 and not w.isdigit()]
 
 
 @lru_cache(maxsize=32)
