@@ -36,7 +36,7 @@ class FaultProxy:
         self._pairs: set[_Pair] = set()
         self._trap = threading.Event()
         self.connections = self.lost_commits = 0
-        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener: socket.socket | None = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         self._serve()
 

@@ -221,3 +221,17 @@ def test_a_decision_on_a_stale_version_is_refused_even_after_the_claim_moved_on(
         assert decision.text == "Ben's deal" and store.get(item_id).version == 2
         with pytest.raises(AlreadyDecided):
             store.reject(item_id, "ben", version=2)
+
+
+@pytest.mark.postgres
+def test_a_small_console_load_decides_every_item_exactly_once() -> None:
+    """The small version of benchmarks/load_console.py: 10 reviewers over HTTP at once."""
+    from benchmarks.load_console import run
+
+    result = run(sessions=10, items=40, password_cost=2**14)
+    assert result["error_samples"] == [] and result["errors"] == 0
+    assert result["decided_in_db"] == result["decisions_by_sessions"] == 40
+    assert result["decided_twice_by_sessions"] == 0
+    assert result["items_with_not_exactly_one_decision_event"] == 0
+    assert result["reviewer_mismatches"] == 0
+    assert result["latency"]["login"]["n"] == 10

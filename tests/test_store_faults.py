@@ -193,3 +193,15 @@ def test_an_unreachable_store_fails_at_once_and_checks_nothing(
     assert f"cannot open review store postgresql://postgres@127.0.0.1:{port}/test" in err
     assert "Connection refused" in err
     assert time.monotonic() - started < 10  # opening does not sit in the retry loop
+
+
+def test_a_small_batch_load_queues_every_flagged_draft_exactly_once(
+        schema: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The small version of benchmarks/load_batch_store.py (light checks, one process)."""
+    url = f"{PG_SERVER}?schema={schema}"
+    code, lines, err = run_batch(capsys, batch_file(tmp_path, 300), url)
+    assert code == 1, err
+    assert [line["id"] for line in lines] == [d["id"] for d in drafts(300)]
+    rows = queue_rows(schema)
+    assert rows.pop("<submitted events>") == len(flagged_ids(300))
+    assert rows == dict.fromkeys(flagged_ids(300), 1)

@@ -1,6 +1,8 @@
 """Reviewer passwords, hashed with scrypt (OWASP Password Storage Cheat Sheet parameters:
 N=2**17, r=8, p=1) and a random 16-byte salt. The parameters travel inside the hash, so they
-can be raised later without breaking old hashes."""
+can be raised later without breaking old hashes. Each derivation takes 128 MiB, so at most
+``MAX_CONCURRENT`` run at once per process: a burst of logins waits instead of exhausting
+memory."""
 
 from __future__ import annotations
 
@@ -8,15 +10,19 @@ import base64
 import hashlib
 import hmac
 import secrets
+import threading
 
 SCHEME = "scrypt"
 COST, BLOCK_SIZE, PARALLELISM, KEY_BYTES = 2**17, 8, 1, 32
 MIN_PASSWORD_CHARS = 10
+MAX_CONCURRENT = 4
+_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT)
 
 
 def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES,
-                          maxmem=256 * n * r + 1024 * 1024)
+    with _SLOTS:
+        return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES,
+                              maxmem=256 * n * r + 1024 * 1024)
 
 
 def hash_password(password: str, *, cost: int = COST) -> str:

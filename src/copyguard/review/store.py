@@ -15,6 +15,7 @@ by draft key and content hash, a retry after a commit whose answer was lost adds
 from __future__ import annotations
 
 import builtins
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -109,7 +110,7 @@ class ReviewStore:
             raise ValueError(f"claim_ttl must be positive, got {claim_ttl}")
         self.engine, self.url = engine, safe_url(url) if url else str(engine.url)
         self.minimization, self.claim_ttl, self.clock = minimization, claim_ttl, clock
-        self.retry, self._hooks = retry, hooks
+        self.retry, self._hooks, self._hooks_lock = retry, hooks, threading.Lock()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -439,8 +440,9 @@ class ReviewStore:
         return decision
 
     def _notify(self, decision: ReviewDecision) -> None:
-        if self._hooks is None:
-            self._hooks = build_plugin_manager()
+        with self._hooks_lock:  # built once, even when the console's threads race for it
+            if self._hooks is None:
+                self._hooks = build_plugin_manager()
         failures = notify_decided(self._hooks, decision)
         if failures:
             with self.transaction(write=True) as conn:
