@@ -1,5 +1,6 @@
 """End to end in a real headless Chromium (Debian chromium + chromium-driver, via Selenium):
-log in to the console, open a flagged draft, approve it, and find the approval in the store."""
+log in to the console, open a flagged draft, approve it, and find the approval in the store;
+a session that expires mid-edit loses nothing and applies nothing until the reviewer is back."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from copyguard import Severity
 from copyguard.review import Action, ReviewStore, Status
-from copyguard.review.accounts import Accounts
+from copyguard.review.accounts import SESSION_TTL, Accounts
+from copyguard.review.store import utcnow
 from copyguard.review.web.app import create_app
 from tests.review_support import finding, fresh_store, light_guard, make_verdict
 
@@ -109,3 +112,38 @@ def test_log_in_open_a_flagged_draft_and_approve_it(store: ReviewStore, console:
     assert (item.status, item.reviewer, item.decision_reason) == (
         Status.APPROVED, "alice", "checked in the browser")
     assert [e.action for e in store.history(item_id)] == [Action.SUBMITTED, Action.APPROVED]
+
+
+def test_a_session_expiring_mid_edit_keeps_the_edit_through_a_new_login(
+        store: ReviewStore, console: str, browser: webdriver.Chrome) -> None:
+    item_id = store.submit(make_verdict("A bargain <b>today</b>", "browser-2", findings=(
+        finding("bargain", Severity.WARNING, 2, 9),)))
+    wait = WebDriverWait(browser, 20)
+    browser.get(f"{console}/login?next=/items/{item_id}")
+    wait.until(expected.presence_of_element_located((By.ID, "name"))).send_keys("alice")
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "login").click()
+    box = wait.until(expected.presence_of_element_located((By.ID, "edit-text")))
+    rewrite = "A fair price <i>today</i>, for a while."
+    box.clear()
+    box.send_keys(rewrite)
+    later = utcnow() + SESSION_TTL + timedelta(minutes=1)
+    store.clock = lambda: later  # the reviewer was away longer than a session lasts
+    browser.find_element(By.ID, "recheck").click()
+
+    error = wait.until(expected.presence_of_element_located((By.ID, "error")))
+    assert "session has expired" in error.text and "nothing was saved" in error.text
+    assert browser.find_element(By.ID, "pending-text").get_attribute("value") == rewrite
+    assert store.get(item_id).edited_text is None
+    browser.find_element(By.ID, "name").send_keys("alice")
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "login").click()
+
+    notice = wait.until(expected.presence_of_element_located((By.ID, "notice")))
+    assert "NOT saved yet" in notice.text
+    assert browser.find_element(By.ID, "edit-text").get_attribute("value") == rewrite
+    assert store.get(item_id).edited_text is None  # still only in the reviewer's hands
+    browser.find_element(By.ID, "recheck").click()
+    wait.until(expected.text_to_be_present_in_element((By.ID, "notice"), "Edit saved"))
+    assert store.get(item_id).edited_text == rewrite
+    assert [(e.action, e.actor) for e in store.history(item_id)][-1] == (Action.EDITED, "alice")
