@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
@@ -135,6 +135,7 @@ def recipient_values(recipient: Recipient) -> Iterator[tuple[str, str]]:
             yield f"sensitive.{name}", str(value)
 
 
+@lru_cache(maxsize=4096)
 def role_of(field: str) -> str:
     """``name``, ``title``, ``contact``, ``birthday``, ``date``, ``location``, ``text``,
     ``item`` or ``ignored``."""
@@ -225,7 +226,7 @@ class _Tracer:
             if not found:
                 found = list(find_sequence(
                     self.words, vwords, lambda w, v: len(w.text) if w.norm == v.norm else None,
-                    self.index.by_norm.get(vwords[0].norm, [])))
+                    self.index.norm_starts(vwords[0])))
             for start, end in found:
                 self.add(start, end, field, "exact", value)
         elif len(vwords) == 1 or role == "location":
@@ -336,10 +337,9 @@ class _Tracer:
         if not names or self.unspaced:
             return
         parts = [(field, w) for field, value in names for w in value_words(value, self.tokenize)]
-        for word in self.words:
-            if not (word.is_titlecase and word.text.isalpha() and not word.is_stop
-                    and len(word.norm) >= 3):
-                continue
+        capitalised = [w for w in self.words
+                       if w.is_titlecase and w.is_alpha and not w.is_stop and len(w.norm) >= 3]
+        for word in capitalised:
             found = next(((f, p) for f, p in parts if misspelling(word, p)), None)
             if found is not None and self._addressable(word):
                 self.add(word.start, word.end, found[0], "misspelt", found[1].text)

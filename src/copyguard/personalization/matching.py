@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property, lru_cache, partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -56,10 +56,14 @@ class Word(NamedTuple):
 
 
 _FormsOf = tuple[str, str, str, bool, bool, bool]
+_MISSING: Any = object()
 _new_word = partial(tuple.__new__, Word)  # Word(...) without the Python-level __new__
 
 
-@lru_cache(maxsize=65536)
+_FORMS: dict[str, dict[str, _FormsOf | None]] = {}  # language -> token text -> forms
+_FORMS_MAX = 100_000  # per language; the table starts over when full
+
+
 def _forms(text: str, language: str) -> _FormsOf | None:
     """The fields of a word that depend on its text only (``norm`` to ``is_alpha``), or
     ``None`` when the token is not a word."""
@@ -67,6 +71,13 @@ def _forms(text: str, language: str) -> _FormsOf | None:
         return None
     return (fold(text), stem(text, language), name_key(text),
             any(c.isdigit() for c in text), text[:1].isupper(), text.isalpha())
+
+
+def _forms_table(language: str) -> dict[str, _FormsOf | None]:
+    table = _FORMS.setdefault(language, {})
+    if len(table) > _FORMS_MAX:
+        table.clear()
+    return table
 
 
 def words_of(doc: Doc, text: str | None = None) -> tuple[Word, ...]:
@@ -93,12 +104,15 @@ def doc_text(doc: Doc) -> str:
 
 def _words(doc: Doc, text: str) -> tuple[Word, ...]:
     language = doc.lang_
+    table = _forms_table(language)
     words: list[Word] = []
     clause, opens = 0, True  # the clause index; whether the next word opens a sentence
     for index, (start, length, is_stop) in enumerate(
             doc.to_array([IDX, LENGTH, IS_STOP]).tolist()):
         token = text[start:start + length]
-        forms = _forms(token, language)
+        forms = table.get(token, _MISSING)
+        if forms is _MISSING:
+            forms = table[token] = _forms(token, language)
         if forms is None:
             if token in CLAUSE_BREAKS or (token.isspace() and "\n" in token):
                 clause += 1
@@ -122,11 +136,31 @@ def _value_words(value: str, tokenize: Callable[[str], Doc]) -> tuple[Word, ...]
 
 class WordIndex:
     """The draft's words by form, so a recipient value's word is looked up rather than
-    compared with every word of the draft. Lookups give candidate positions, in order; the
-    caller's comparison decides."""
+    compared with every word of the draft. Most values are absent from most drafts: a
+    substring test on the words' joined forms rules them out before any table is built.
+    Lookups give candidate positions, in order; the caller's comparison decides."""
 
     def __init__(self, words: Sequence[Word], suffixes: Sequence[str]) -> None:
         self.words, self.suffixes = words, tuple(suffixes)
+
+    def _joined(self, form: Callable[[Word], str]) -> str:
+        return " ".join(map(form, self.words))
+
+    @cached_property
+    def _norms(self) -> str:
+        return self._joined(lambda w: w.norm)
+
+    @cached_property
+    def _keys(self) -> str:
+        return self._joined(lambda w: w.key)
+
+    @cached_property
+    def _norm_keys(self) -> str:
+        return name_key(self._norms)
+
+    @cached_property
+    def _stems(self) -> str:
+        return self._joined(lambda w: w.stem)
 
     @cached_property
     def _by_text(self) -> dict[str, list[int]]:
@@ -140,7 +174,8 @@ class WordIndex:
         return out
 
     @cached_property
-    def _by_form(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    def _tables(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """Positions by folded form and by stem."""
         by_norm: dict[str, list[int]] = {}
         by_stem: dict[str, list[int]] = {}
         for positions in self._by_text.values():
@@ -151,11 +186,11 @@ class WordIndex:
 
     @property
     def by_norm(self) -> dict[str, list[int]]:
-        return self._by_form[0]
+        return self._tables[0]
 
     @property
     def by_stem(self) -> dict[str, list[int]]:
-        return self._by_form[1]
+        return self._tables[1]
 
     @cached_property
     def _by_name(self) -> dict[str, list[int]]:
@@ -166,24 +201,48 @@ class WordIndex:
                 out.setdefault(form, []).extend(positions)
         return out
 
+    @cached_property
+    def _long_stems(self) -> dict[int, list[str]]:
+        """Distinct stems long enough to be compared by similarity, by length."""
+        out: dict[int, list[str]] = {}
+        for form in set(self._stems.split()):
+            if len(form) >= SIMILAR_MIN_LENGTH:
+                out.setdefault(len(form), []).append(form)
+        return out
+
+    def _similar_stems(self, stem: str) -> list[str]:
+        """The draft's stems :func:`same_stem` finds similar to ``stem``. Stems of very
+        different lengths cannot reach the ratio, so only close lengths are scored."""
+        if len(stem) < SIMILAR_MIN_LENGTH:
+            return []
+        slack = len(stem) * 3 // 10 + 1  # above (100 - STEM_SIMILAR) / STEM_SIMILAR * 2
+        choices = [form for length in range(len(stem) - slack, len(stem) + slack + 1)
+                   for form in self._long_stems.get(length, ())]
+        return [form for form, _, _ in process.extract(
+            stem, choices, scorer=fuzz.ratio, processor=None, score_cutoff=STEM_SIMILAR,
+            limit=None)]
+
+    def norm_starts(self, value: Word) -> list[int]:
+        """Positions of the words folded like ``value``."""
+        return self.by_norm.get(value.norm, []) if value.norm in self._norms else []
+
     def name_starts(self, value: Word) -> list[int]:
-        """Positions of words that may be ``value`` as a name (see :func:`same_name`)."""
+        """Positions of words that may be ``value`` as a name (see :func:`same_name`: the
+        forms it compares all hold ``value.norm`` or ``value.key``)."""
+        if not (value.norm in self._norms or value.key in self._keys
+                or value.key in self._norm_keys):
+            return []
         return sorted({*self._by_name.get(value.norm, ()), *self._by_name.get(value.key, ())})
 
     def stem_starts(self, value: Word) -> list[int]:
         """Positions of the words :func:`same_stem` accepts for ``value``."""
+        similar = self._similar_stems(value.stem)
+        if not (similar or value.stem in self._stems or value.norm in self._norms):
+            return []
         found = {*self.by_stem.get(value.stem, ()), *self.by_norm.get(value.norm, ())}
-        if len(value.stem) >= SIMILAR_MIN_LENGTH:
-            for form, _, _ in process.extract_iter(value.stem, self._long_stems,
-                                                   scorer=fuzz.ratio, processor=None,
-                                                   score_cutoff=STEM_SIMILAR):
-                found.update(self.by_stem[form])
+        for form in similar:
+            found.update(self.by_stem[form])
         return sorted(found)
-
-    @cached_property
-    def _long_stems(self) -> list[str]:
-        """Stems long enough to be compared by similarity (see :func:`same_stem`)."""
-        return [form for form in self.by_stem if len(form) >= SIMILAR_MIN_LENGTH]
 
 
 @lru_cache(maxsize=65536)

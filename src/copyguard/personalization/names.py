@@ -30,6 +30,7 @@ from copyguard.provenance import Match, Provenance
 
 _VOCATIVE_END = re.compile(r"\s*(?:[.!?,;:]|$)")
 _CLAUSE_START = re.compile(r"[.!?\n:]\s*$")
+_NAME_END = re.compile(r"\s*(?:[,.!:;\n]|$)")  # what may follow a name in a greeting
 _TITLE_JOINERS = frozenset({"", ",", "/", "&", "or", "and", "oder", "und", "ou", "et", "o",
                             "y", "e"})
 
@@ -207,18 +208,16 @@ class NameChecker:
                    for w in self.words[bisect.bisect_left(self.starts, m.start):
                                        bisect.bisect_left(self.starts, m.end)]}
         folded = fold(self.text)
-        for word in self.words:
-            if not (word.is_titlecase and word.text.isalpha() and not word.is_stop
-                    and word.norm not in self.lex.greeting_fillers
-                    and word.norm not in self.lex.titles
-                    and word.start not in covered):
+        candidates = [w for w in self.words if w.is_titlecase and w.is_alpha and not w.is_stop
+                      and w.norm not in self.lex.greeting_fillers
+                      and w.norm not in self.lex.titles and w.start not in covered]
+        for word in candidates:
+            if not _NAME_END.match(self.text, word.end):
                 continue
             sentence_start = sentence_at(self.text, word.start)[0]
             title = self._title_before(word)
             before = folded[sentence_start:title.start if title else word.start]
             if not self.lex.greeting_end.search(before):
-                continue
-            if not re.match(r"\s*(?:[,.!:;\n]|$)", self.text[word.end:]):
                 continue
             if not known_first_name(word.text):
                 continue
