@@ -11,6 +11,9 @@
    types copyguard claims, each checked in the locale of the recognizer's country. Expected
    spans are what Presidio's single recognizer returns at any score; copyguard reports only
    detections at or above the guide's threshold (0.5), so weak-pattern cases count as misses.
+   Where Presidio's tests expect different results for the same text at different
+   ``phonenumbers`` leniencies, the expectation at Presidio's default leniency (1, "valid"),
+   which copyguard uses, is the one scored (see ``DEFAULT_LENIENCY``).
 3. False-positive rates: the share of real messages (SpamAssassin spam and commercial "hard
    ham", SMS Spam Collection spam and ham) on which `pii` (severity warning or worse) or
    `sensitive` reports anything. These corpora hold no labels, so every finding counts.
@@ -45,6 +48,11 @@ CASE_LOCALES = {"US": "en-US", "UK": "en-GB", "CA": "en-CA", "AU": "en-AU", "IN"
                 "SG": "en-SG", "ZA": "en-ZA", "DE": "de-DE", "IT": "it-IT", "ES": "es-ES",
                 "KR": "ko-KR"}
 TARGET_RECALL, TARGET_PRECISION, TARGET_SENSITIVE_FP = 0.95, 0.90, 0.02
+# Presidio's PhoneRecognizer default, which copyguard runs. test_phone_recognizer.py checks one
+# text at several leniencies with contradicting expectations: "... my international one
+# is415-555-0132" expects the number glued to "is" at leniency 0 only (at 1 it expects it
+# not to be found), so the leniency-1 row is the one that applies to copyguard.
+DEFAULT_LENIENCY = 1
 REVIEW = Path(__file__).with_name("sensitive_fp_review.csv")
 
 
@@ -127,6 +135,10 @@ def eval_testcases(guard: Guard, threshold: float = 0.5) -> tuple[dict[str, Scor
         if not isinstance(row["text"], str) or row.get("expected_count", len(spans)) != len(spans):
             continue  # positions not recorded in the source test: cannot be scored
         key = (entities[0], row["text"])
+        if key in cases and _leniency_rank(row) != _leniency_rank(cases[key]):
+            if _leniency_rank(row) < _leniency_rank(cases[key]):
+                cases[key] = row  # the expectation at Presidio's default leniency wins
+            continue
         # Some texts repeat with expectations for narrower region settings: keep the widest.
         if key not in cases or len(spans) > len(cases[key].get("expected_spans") or []):
             cases[key] = row
@@ -140,6 +152,12 @@ def eval_testcases(guard: Guard, threshold: float = 0.5) -> tuple[dict[str, Scor
         gold = [(entity, s, e) for s, e in row.get("expected_spans") or []]
         score_spans(scores, text, gold, pii_findings(guard.check(text, locale=locale)), [entity])
     return dict(scores), weak
+
+
+def _leniency_rank(row: dict[str, Any]) -> int:
+    """0 for the default leniency (or none given), else the distance from it."""
+    leniency = row.get("leniency")
+    return 0 if leniency is None else abs(int(leniency) - DEFAULT_LENIENCY)
 
 
 def _expected_scores(row: dict[str, Any]) -> list[float]:

@@ -30,7 +30,7 @@ from presidio_analyzer.predefined_recognizers import (
 
 from copyguard.nlp import NlpService
 from copyguard.pii.context import WindowContextEnhancer
-from copyguard.pii.languages import pii_languages, regions_for
+from copyguard.pii.languages import foreign_regions, pii_languages, regions_for
 from copyguard.pii.national import NATIONAL_RECOGNIZERS
 from copyguard.pii.policy import entity_policies
 from copyguard.pii.profile import profile_recognizers
@@ -39,6 +39,7 @@ from copyguard.pii.recognizers import (
     AsciiEmailRecognizer,
     CompactIbanRecognizer,
     DateOfBirthRecognizer,
+    ForeignPhoneRecognizer,
     LuhnCardRecognizer,
     PhoneShapeRecognizer,
     RegionalPhoneRecognizer,
@@ -94,7 +95,9 @@ def _recognizers(language: str, regions: tuple[str, ...], trained: bool,
         IpRecognizer(supported_language=language, context=words("IP_ADDRESS"), patterns=ip),
     ]
     if config is not None:
-        found += [PhoneShapeRecognizer(language, context["PHONE_NUMBER"]),
+        found += [ForeignPhoneRecognizer(language, foreign_regions(regions),
+                                         context["PHONE_NUMBER"]),
+                  PhoneShapeRecognizer(language, context["PHONE_NUMBER"]),
                   LuhnCardRecognizer(language, context["CREDIT_CARD"]),
                   DateOfBirthRecognizer(language, context["DATE_OF_BIRTH"])]
         if config.addresses:

@@ -21,10 +21,13 @@ from copyguard.pii.text import fold, has_cjk
 
 # Languages written without spaces, or with clitics glued to words (Arabic "بالهاتف").
 SUBSTRING_LANGUAGES = frozenset({"ja", "zh", "ko", "ar"})
+# Characters before and after a match searched for context words.
+PREFIX_CHARS, SUFFIX_CHARS = 48, 24
 
 
 @lru_cache(maxsize=512)
-def _context_regex(words: tuple[str, ...], substring: bool) -> re.Pattern[str] | None:
+def context_regex(words: tuple[str, ...], substring: bool) -> re.Pattern[str] | None:
+    """A regex finding any of ``words`` in folded text: at word starts, or anywhere."""
     alternatives = sorted({fold(w.strip()) for w in words if w.strip()}, key=len, reverse=True)
     if not alternatives:
         return None
@@ -35,7 +38,8 @@ def _context_regex(words: tuple[str, ...], substring: bool) -> re.Pattern[str] |
 class WindowContextEnhancer(ContextAwareEnhancer):  # type: ignore[misc]
     """Raise a result's score when one of its recognizer's context words is near the match."""
 
-    def __init__(self, language: str, *, prefix_chars: int = 48, suffix_chars: int = 24,
+    def __init__(self, language: str, *, prefix_chars: int = PREFIX_CHARS,
+                 suffix_chars: int = SUFFIX_CHARS,
                  context_similarity_factor: float = 0.35,
                  min_score_with_context_similarity: float = 0.4) -> None:
         super().__init__(context_similarity_factor=context_similarity_factor,
@@ -72,6 +76,6 @@ class WindowContextEnhancer(ContextAwareEnhancer):  # type: ignore[misc]
         before = folded[max(0, result.start - self.context_prefix_count):result.start]
         after = folded[result.end:result.end + self.context_suffix_count]
         window = f"{before} {after} {given}"
-        pattern = _context_regex(words, self.substring or has_cjk(window))
+        pattern = context_regex(words, self.substring or has_cjk(window))
         match = pattern.search(window) if pattern is not None else None
         return match.group(0) if match else None

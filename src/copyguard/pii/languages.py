@@ -52,3 +52,12 @@ def regions_for(language: str, region: str | None) -> tuple[str, ...]:
         return (region.upper(),)
     config = pii_languages().languages.get(language)
     return tuple(config.regions) if config else (INTERNATIONAL_ONLY,)
+
+
+def foreign_regions(regions: tuple[str, ...]) -> tuple[str, ...]:
+    """Phone regions looked at (with context only) beyond a draft's own: Presidio's default
+    regions and the main region of every configured language."""
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    main = {config.regions[0] for config in pii_languages().languages.values()}
+    return tuple(sorted({*PhoneRecognizer.DEFAULT_SUPPORTED_REGIONS, *main} - set(regions)))

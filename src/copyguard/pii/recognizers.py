@@ -14,13 +14,15 @@ from typing import Any
 
 import regex
 from babel.dates import get_month_names
-from phonenumbers import region_code_for_number
+from phonenumbers import PhoneNumber, national_significant_number, region_code_for_number
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
 from pydantic import BaseModel, ConfigDict, Field
 
+from copyguard.pii.context import PREFIX_CHARS, SUFFIX_CHARS, context_regex
 from copyguard.pii.data import load_model
+from copyguard.pii.text import fold
 
 DATE_OF_BIRTH = "DATE_OF_BIRTH"
 ADDRESS = "ADDRESS"
@@ -33,10 +35,11 @@ class RegionalPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
     """Presidio's ``phonenumbers``-based recognizer, limited to the draft's regions.
 
     A match is a *valid* number (leniency 1). Valid for the draft's own region (or, when the
-    locale names none, the language's main region), or written with an international prefix,
-    it is strong evidence and scores at the threshold (0.5). Numbers valid only in one of the
-    language's other regions keep Presidio's 0.4 and need context: across many regions lots
-    of digit strings are valid somewhere (a ZIP+4, a licence number).
+    locale names none, the language's main region), or written with its country code ("+44
+    20 ...", "0044 20 ...", "91-415-555-0132"), it is strong evidence and scores at the
+    threshold (0.5). Numbers valid only in one of the language's other regions keep
+    Presidio's 0.4 and need context: across many regions lots of digit strings are valid
+    somewhere (a ZIP+4, a licence number).
     """
 
     STRONG_SCORE = 0.5
@@ -49,10 +52,60 @@ class RegionalPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
                                nlp_artifacts: NlpArtifacts | None) -> RecognizerResult:
         result: RecognizerResult = super()._get_recognizer_result(match, text, region,
                                                                   nlp_artifacts)  # type: ignore[no-untyped-call]
-        international = text[match.start:match.end].lstrip("(").startswith(("+", "00"))
-        if international or region_code_for_number(match.number) == self.primary_region:
+        if (region_code_for_number(match.number) == self.primary_region
+                or with_country_code(text[match.start:match.end], match.number)):
             result.score = self.STRONG_SCORE
         return result
+
+
+def with_country_code(raw: str, number: PhoneNumber) -> bool:
+    """Whether the number is written with its country code (with or without ``+``/``00``)."""
+    digits = re.sub(r"\D", "", raw)
+    full = f"{number.country_code}{national_significant_number(number)}"
+    return raw.lstrip("( ").startswith("+") or digits.removeprefix("00") == full
+
+
+class ForeignPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
+    """Valid numbers of other countries in their national format ("090-1234-5678" in an
+    English draft). They keep Presidio's score (0.4), so they count only next to a context
+    word (Presidio's own list, with "number", plus the language's). The matcher therefore
+    runs only on the stretches of text around such words.
+    """
+
+    # A phone number is at most this long; longer stretches around a word cannot matter.
+    MAX_NUMBER_CHARS = 32
+
+    def __init__(self, supported_language: str, regions: tuple[str, ...],
+                 context: list[str]) -> None:
+        words = sorted({*PhoneRecognizer.CONTEXT, *context})
+        super().__init__(supported_language=supported_language, supported_regions=regions,
+                         context=words, name="ForeignPhoneRecognizer")
+        self._context = context_regex(tuple(words), True)  # any spelling the enhancer finds
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = []
+        for start, end in self._windows(text):
+            for result in super().analyze(text[start:end], entities,
+                                          nlp_artifacts):  # type: ignore[arg-type]
+                result.start, result.end = result.start + start, result.end + start
+                results.append(result)
+        return results
+
+    def _windows(self, text: str) -> list[tuple[int, int]]:
+        """Merged stretches holding every number a context word is near enough to."""
+        if self._context is None:
+            return []
+        before = SUFFIX_CHARS + self.MAX_NUMBER_CHARS  # a number ending before the word
+        after = PREFIX_CHARS + self.MAX_NUMBER_CHARS   # a number starting after it
+        windows: list[tuple[int, int]] = []
+        for match in self._context.finditer(fold(text)):
+            start, end = max(0, match.start() - before), min(len(text), match.end() + after)
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((start, end))
+        return windows
 
 
 class LuhnCardRecognizer(PatternRecognizer):  # type: ignore[misc]
