@@ -14,10 +14,11 @@ from copyguard.locales.numbers import Money, normalize_separator, percent_number
 from copyguard.locales.packs import CompiledRule
 from copyguard.locales.text import fold
 
-_DATE_RE = re.compile(r"(?<![\d./-])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?!\d|[./-]\d)")
-_TIME12_RE = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.](\d{2}))?[ \u00a0\u202f]?([ap])(?:\.m\.|m)"
-                        r"(?![a-z])", re.IGNORECASE)
-_TIME24_RE = re.compile(r"(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)(?!\d|:\d)")  # not hh:mm:ss
+# Each pattern starts with (?=\d): positions without a digit fail before the look-behinds.
+_DATE_RE = re.compile(r"(?=\d)(?<![\d./-])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?!\d|[./-]\d)")
+_TIME12_RE = re.compile(r"(?=\d)(?<![\d:.])(\d{1,2})(?:[:.](\d{2}))?[ \u00a0\u202f]?([ap])"
+                        r"(?:\.m\.|m)(?![a-z])", re.IGNORECASE)
+_TIME24_RE = re.compile(r"(?=\d)(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)(?!\d|:\d)")  # not hh:mm:ss
 _ORDERS = {"DMY": (0, 1, 2), "MDY": (1, 0, 2), "YMD": (2, 1, 0)}  # index of d, m, y
 
 

@@ -28,8 +28,9 @@ def _number_re(space_grouping: bool) -> re.Pattern[str]:
     group = f"[{re.escape(_GROUP_CHARS)}]" + ("|(?<=\\d) " if space_grouping else "")
     # Groups of three digits; comma groups of two before another group (Indian 12,34,567).
     grouped = rf"\d{{1,3}}(?:(?:{group})\d{{3}}(?!\d)|,\d{{2}}(?=,\d))+"
+    # (?=\d) first: positions without a digit fail before the look-behinds run
     return re.compile(
-        rf"(?<![\dA-Za-z])(?<!\d[.,])({grouped}(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)")
+        rf"(?=\d)(?<![\dA-Za-z])(?<!\d[.,])({grouped}(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)")
 
 
 _NUMBER_RES = {flag: _number_re(flag) for flag in (False, True)}
