@@ -6,6 +6,8 @@ of a brand pays for building the Aho-Corasick automaton and every later draft on
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import threading
 from collections import OrderedDict
@@ -72,6 +74,10 @@ _REQUIRED_CODES = {"tagline": "missing_tagline", "disclaimer": "missing_disclaim
 _LIMIT_CODES = {"exclamation_marks": "exclamation_marks", "emoji": "emoji",
                 "all_caps": "all_caps", "sentence_words": "sentence_length"}
 _EXCLAMATIONS = frozenset("!\uff01")
+# Occurrences one rule reports per draft. More add nothing to the route, and a fix that left
+# some out is caught when the fixed text is checked again; without a cap a hostile draft
+# (100,000 characters of "ab ab ...") costs a finding object per match.
+MAX_FINDINGS = 1000
 _TRAILING_PUNCT = ".!?\u3002\uff01\uff1f "
 
 
@@ -259,21 +265,27 @@ class CompiledGuide:
         yield from self._reading_level(check, text)
 
     def _regex_hits(self, text: str) -> list[Hit[Entry]]:
-        return [Hit(m.start(), m.end(), m.group(), entry)
-                for regex, entry in self._regexes for m in regex.finditer(text)
-                if m.end() > m.start()]
+        return [Hit(m.start(), m.end(), m.group(), entry) for regex, entry in self._regexes
+                for m in itertools.islice(regex.finditer(text), MAX_FINDINGS)
+                if m.end() > m.start()]  # a guide pattern never matches empty: regex.py
 
     def _phrase_findings(self, check: Check, hits: list[Hit[Entry]], layout: TextLayout,
                          ) -> list[_Candidate]:
-        allowed = [(h.start, h.end, h.payload.info.rule_id) for h in hits
-                   if h.payload.role == "exception"]
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for h in hits:
+            if h.payload.role == "exception":
+                spans.setdefault(h.payload.info.rule_id, []).append((h.start, h.end))
+        allowed = {rule_id: _Cover(found) for rule_id, found in spans.items()}
         out: list[_Candidate] = []
+        counts: dict[str, int] = {}
         for hit in hits:
             entry = hit.payload
             if entry.role in ("exception", "required"):
                 continue
-            if any(a <= hit.start and hit.end <= b and rule == entry.info.rule_id
-                   for a, b, rule in allowed):
+            if counts.get(entry.info.rule_id, 0) >= MAX_FINDINGS:
+                continue
+            cover = allowed.get(entry.info.rule_id)
+            if cover is not None and cover.covers(hit.start, hit.end):
                 continue
             if entry.role == "case" and not self._wrong_case(hit, entry, layout):
                 continue
@@ -286,6 +298,7 @@ class CompiledGuide:
                                          locale=self.locale)
             out.append(_Candidate(hit.start, hit.start - hit.end, -finding.severity.rank,
                                   finding))
+            counts[entry.info.rule_id] = counts.get(entry.info.rule_id, 0) + 1
         return out
 
     @staticmethod
@@ -308,7 +321,7 @@ class CompiledGuide:
                  if len(w := m.group()) >= rule.min_length and w.isalpha() and w.isupper()
                  and w not in allow and not layout.in_link(m.start(), m.end())]
         out = []
-        for match in words[rule.max:]:
+        for match in words[rule.max:rule.max + MAX_FINDINGS]:
             word = match.group()
             suggestion = word.capitalize() if match.start() in layout.sentence_starts \
                 else word.lower()
@@ -327,7 +340,7 @@ class CompiledGuide:
         if total <= rule.max:
             return
         kept = 0
-        for start, end in runs:
+        for start, end in runs[:rule.max + MAX_FINDINGS]:
             if kept < rule.max:  # keep one mark of this run, drop the rest of it
                 kept += 1
                 if end - start > 1:
@@ -344,7 +357,7 @@ class CompiledGuide:
             return
         rule, info = self._limits["emoji"]
         found = _emoji_spans(text)
-        for start, end in found[rule.max:]:
+        for start, end in found[rule.max:rule.max + MAX_FINDINGS]:
             cut_start, cut_end = start, end
             if cut_start > 0 and text[cut_start - 1] == " ":
                 cut_start -= 1
@@ -358,10 +371,12 @@ class CompiledGuide:
         if "sentence_words" not in self._limits:
             return
         rule, info = self._limits["sentence_words"]
-        starts = [t.idx for t in ctx.doc if not (t.is_punct or t.is_space)]
+        starts = [t.idx for t in ctx.doc if not (t.is_punct or t.is_space)]  # ascending
+        reported = 0
         for start, end in layout.sentences:
-            words = sum(1 for idx in starts if start <= idx < end)
-            if words > rule.max:
+            words = bisect.bisect_left(starts, end) - bisect.bisect_left(starts, start)
+            if words > rule.max and reported < MAX_FINDINGS:
+                reported += 1
                 yield info.finding(check, start, end, count=words, max=rule.max)
 
     def _missing(self, check: Check, text: str, found: set[str]) -> Iterator[Finding]:
@@ -418,14 +433,31 @@ def _emoji_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _without_overlaps(candidates: list[_Candidate]) -> Iterator[Finding]:
-    """Longest (then most severe) match first; a match inside an earlier one is dropped."""
-    kept: list[tuple[int, int]] = []
+    """Longest (then most severe) match first; a match inside an earlier one is dropped.
+
+    Candidates come by start, so every kept match starts at or before the current one, which
+    is inside one of them exactly when it ends by the furthest kept end (linear, not n^2).
+    """
+    reach = -1
     for candidate in sorted(candidates):
         finding = candidate.finding
-        if any(a <= finding.start and finding.end <= b for a, b in kept):
+        if finding.end <= reach:
             continue
-        kept.append((finding.start, finding.end))
+        reach = finding.end
         yield finding
+
+
+class _Cover:
+    """Spans that answer "is ``[start, end)`` inside one of you?" in O(log n)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self._starts = [start for start, _ in spans]
+        self._reach = list(itertools.accumulate((end for _, end in spans), max))
+
+    def covers(self, start: int, end: int) -> bool:
+        index = bisect.bisect_right(self._starts, start) - 1
+        return index >= 0 and self._reach[index] >= end
 
 
 class GuideCache:
