@@ -225,19 +225,39 @@ def test_a_capitalised_sentence_opener_is_not_a_misspelt_name(guard: Guard) -> N
 @pytest.mark.parametrize(("text", "share"), [
     # 7 words; only the name counts: 1/7
     ("Hi Maria, our autumn range is here.", round(1 / 7, 4)),
-    # "Since you love running" (4 words) is built around the fact; 9 words in all
-    ("Since you love running, here is our new range.", round(4 / 9, 4)),
+    # "you love running" ties the fact to the reader (3 words); 9 words in all
+    ("Since you love running, here is our new range.", round(3 / 9, 4)),
+    # the reader after the fact: "Running is what you" (4 of 10)
+    ("Running is what you love, so meet our new range.", round(4 / 10, 4)),
+    # the offer after the fact in the same clause is the brand's: "your running" (2 of 10)
+    ("For your running we have new socks at 20% off.", round(2 / 10, 4)),
+    # the nearest second-person word counts, not the first one: "your running" (2 of 12)
+    ("You get new socks at 20% off for your running this week.", round(2 / 12, 4)),
     # a fact in a clause that does not speak to the recipient counts alone: 1/6
     ("Greetings from Lyon to our friends.", round(1 / 6, 4)),
     # no recipient data at all
     ("Our autumn range is here.", 0.0),
 ])
-def test_share_counts_address_words_and_clauses_built_around_facts(guard: Guard, text: str,
-                                                                   share: float) -> None:
+def test_share_counts_address_words_and_the_words_tying_facts_to_the_reader(
+        guard: Guard, text: str, share: float) -> None:
     data = recipient(profile={"first_name": "Maria", "city": "Lyon"},
                      purchases=[{"item": "Trail Runner 2", "category": "running"}])
     provenance, ctx = traced(guard, text, recipient=data)
     assert share_breakdown(ctx.doc, provenance.spans).share == share
+
+
+def test_share_in_german_counts_the_fact_not_the_offer_in_its_clause(guard: Guard) -> None:
+    """German puts no comma after a leading phrase: "Passend zu Ihren Laufschuhen gibt es
+    ... 15 % auf alle Laufsocken" is one clause, and only "Ihren Laufschuhen" is about the
+    recipient (2 of 12 words; "%" is not a word)."""
+    data = recipient(profile={"first_name": "Anna"},
+                     purchases=[{"item": "Laufschuhe Aero 3", "category": "Laufschuhe"}])
+    text = "Passend zu Ihren Laufschuhen gibt es diese Woche 15 % auf alle Laufsocken."
+    provenance, ctx = traced(guard, text, "de-DE", recipient=data)
+    assert [m.text for m in provenance.matches] == ["Laufschuhen"]
+    breakdown = share_breakdown(ctx.doc, provenance.spans)
+    assert (breakdown.words, breakdown.personalized_words) == (12, 2)
+    assert [text[s:e] for s, e in breakdown.ranges] == ["Ihren Laufschuhen"]
 
 
 def test_a_split_possessive_is_not_a_word(guard: Guard) -> None:
@@ -260,13 +280,13 @@ def test_every_verdict_reports_the_share_and_spans(guard: Guard) -> None:
                                {"item": "Trail Runner 2", "category": "running"}])})
     assert [(s.field, s.value) for s in verdict.personalized_spans] == [
         ("profile.first_name", "Maria"), ("purchases[0].category", "running")]
-    assert verdict.personalized_share == round(5 / 10, 4)
+    assert verdict.personalized_share == round(4 / 10, 4)  # Maria, "you love running"
     out = verdict_json(verdict)
     assert out["personalized_share"] == verdict.personalized_share
     assert [s["field"] for s in out["personalized_spans"]] == [
         "profile.first_name", "purchases[0].category"]
     assert "{Maria}" in marked_text(verdict) and "{running}" in marked_text(verdict)
-    assert "personalized share 50%" in verdict_text(verdict)
+    assert "personalized share 40%" in verdict_text(verdict)
 
 
 def test_a_verdict_without_recipient_data_has_a_zero_share(guard: Guard) -> None:

@@ -8,8 +8,8 @@ names ("Berliner") and light paraphrase of item names (weighted token overlap). 
 for "John") are traced to the name field they try to use.
 
 The personalized share is defined in ``docs/personalization.md``: the words of every span,
-plus the whole clause around a fact (anything but a name or title) when that clause speaks to
-the recipient ("Since you love running").
+plus, for a fact (anything but a name or title), the words from the nearest second-person word
+of its clause to it ("Since you love running": "you love running").
 """
 
 from __future__ import annotations
@@ -447,12 +447,12 @@ def is_address(field: str) -> bool:
 def share_breakdown(doc: Doc, spans: Sequence[PersonalizedSpan]) -> ShareBreakdown:
     """The personalized share, defined in ``docs/personalization.md``.
 
-    Counted: the words of every span, and every word of a clause that holds a fact span
-    (anything but a name or title) and speaks to the recipient ("Since you love running",
-    "your Trail boots from last spring"). Words are tokens with a letter or digit; a
-    split-off possessive ("'s") is not a word. Clauses end at punctuation and line breaks.
-    In a language without a lexicon (no second-person words known) only span words count.
-    Kept in ``doc.user_data``: the check and the verdict ask for the same spans.
+    Counted: the words of every span and, for a fact span (anything but a name or title),
+    the words that tie it to the reader: from the nearest second-person word of its clause
+    to the span ("you love running", "Ihren Laufschuhen"). Words are tokens with a letter
+    or digit; a split-off possessive ("'s") is not a word. Clauses end at punctuation and
+    line breaks. In a language without a lexicon (no second-person words known) only span
+    words count. Kept in ``doc.user_data``: the check and the verdict ask for the same spans.
     """
     spans = tuple(spans)
     cached: tuple[tuple[PersonalizedSpan, ...], ShareBreakdown] | None = \
@@ -465,41 +465,68 @@ def share_breakdown(doc: Doc, spans: Sequence[PersonalizedSpan]) -> ShareBreakdo
 def _share(doc: Doc, spans: Sequence[PersonalizedSpan]) -> ShareBreakdown:
     lex = lexicon(doc.lang_)
     suffixes = {fold(s) for s in lex.possessive_suffixes}
-    text = doc_text(doc)
-    words = [(w.start, w.end, w.clause) for w in words_of(doc) if w.norm not in suffixes]
+    words = [w for w in words_of(doc) if w.norm not in suffixes]
     if not words:
         return ShareBreakdown(0.0, 0, 0, ())
-    ends = [end for _, end, _ in words]
-    by_clause: dict[int, list[int]] = {}
-    for index, (_, _, clause) in enumerate(words):
-        by_clause.setdefault(clause, []).append(index)
+    starts = [w.start for w in words]
+    ends = [w.end for w in words]
+    readers = _Readers(doc_text(doc), words, starts, lex)
     counted: set[int] = set()
-    fact_clauses: set[int] = set()
     for span in spans:
-        index = bisect.bisect_right(ends, span.start)
-        while index < len(words) and words[index][0] < span.end:
-            counted.add(index)
-            if not is_address(span.field):
-                fact_clauses.add(words[index][2])
-            index += 1
-    for clause in fact_clauses:
-        members = by_clause[clause]
-        segment = fold(text[words[members[0]][0]:words[members[-1]][1]])
-        if lex.second_person is not None and lex.second_person.search(segment):
-            counted.update(members)
+        first = bisect.bisect_right(ends, span.start)
+        last = bisect.bisect_left(starts, span.end) - 1
+        if first > last:
+            continue
+        counted.update(range(first, last + 1))
+        if not is_address(span.field):
+            reader = readers.nearest(first, last)
+            if reader is not None:
+                counted.update(range(min(first, reader), max(last, reader) + 1))
     ranges: list[tuple[int, int]] = []
     previous: int | None = None  # clause of the previous word when it was counted
-    for index, (start, end, clause) in enumerate(words):
+    for index, word in enumerate(words):
         if index not in counted:
             previous = None
             continue
-        if ranges and previous == clause:
-            ranges[-1] = (ranges[-1][0], end)
+        if ranges and previous == word.clause:
+            ranges[-1] = (ranges[-1][0], word.end)
         else:
-            ranges.append((start, end))
-        previous = clause
+            ranges.append((word.start, word.end))
+        previous = word.clause
     return ShareBreakdown(round(len(counted) / len(words), 4), len(words), len(counted),
                           tuple(ranges))
+
+
+class _Readers:
+    """Where each clause speaks to the reader: the positions of its second-person words."""
+
+    def __init__(self, text: str, words: Sequence[Word], starts: list[int], lex: Lexicon
+                 ) -> None:
+        self.text, self.words, self.starts, self.lex = text, words, starts, lex
+        self.found: dict[int, list[int]] = {}
+
+    def nearest(self, first: int, last: int) -> int | None:
+        """The second-person word of the clause of ``words[first]`` nearest to the words
+        ``first`` to ``last`` (``None`` when the clause has none)."""
+        clause = self.words[first].clause
+        if clause not in self.found:
+            self.found[clause] = self._in_clause(first)
+        return min(self.found[clause], key=lambda k: max(first - k, k - last, 0),
+                   default=None)
+
+    def _in_clause(self, index: int) -> list[int]:
+        if self.lex.second_person is None:
+            return []
+        clause = self.words[index].clause
+        low = high = index
+        while low > 0 and self.words[low - 1].clause == clause:
+            low -= 1
+        while high + 1 < len(self.words) and self.words[high + 1].clause == clause:
+            high += 1
+        start = self.words[low].start
+        segment = fold(self.text[start:self.words[high].end])
+        return [bisect.bisect_right(self.starts, start + m.start()) - 1
+                for m in self.lex.second_person.finditer(segment)]
 
 
 def personalized_share(doc: Doc, spans: tuple[PersonalizedSpan, ...]) -> float:
