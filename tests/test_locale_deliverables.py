@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from copyguard import Guard
 from copyguard.context import CheckContext
 from copyguard.default_plugins.locale import LocaleCheck
 from copyguard.guides import DEFAULT_GUIDE, BrandGuide, load_guide
 from copyguard.io import coerce_draft
+from copyguard.locales import LocalePackError, PackLibrary
+from copyguard.locales.facts import DATA_DIR as DATA
 from copyguard.model import Finding, Route, Severity
 
 
@@ -214,10 +217,60 @@ class TestMoreRulesInTheirLanguages:
         assert "restricted.pork" in codes(run("لحم الخنزير المقدد بسعر خاص", "ar-AE"))
         assert "restricted.pork" not in codes(run("بيكون بقري طازج بسعر خاص", "ar-AE"))
 
+    @pytest.mark.parametrize(("locale", "rule", "bad", "good"), [
+        ("ar-SA", "occasion.christmas_greeting", "Merry Christmas from our team!",
+         "Season's greetings from our team!"),
+        ("ar-SA", "restricted.alcohol", "Happy hour: two beers for one!",
+         "Try our alcohol-free beer this weekend!"),
+        ("ar-AE", "restricted.pork", "Bacon breakfast deal every Friday.",
+         "Turkey bacon breakfast deal every Friday."),
+    ])
+    def test_english_copy_under_a_gulf_arabic_locale(self, run: Any, locale: str, rule: str,
+                                                     bad: str, good: str) -> None:
+        """ar.yaml reads English words too (``also_read: [en]``): Gulf copy is often English."""
+        assert rule in codes(run(bad, locale))
+        assert rule not in codes(run(good, locale))
+
     def test_christmas_greeting_in_arabic_for_saudi_arabia_only(self, run: Any) -> None:
         text = "عيد ميلاد مجيد! خصومات تصل إلى 40% على جميع الهدايا."
         assert "occasion.christmas_greeting" in codes(run(text, "ar-SA"))
         assert "occasion.christmas_greeting" not in codes(run(text, "ar-AE"))
+
+
+class TestPacks:
+    def test_fr_be_gets_french_and_belgian_rules(self, run: Any) -> None:
+        text = "Tu vas adorer ces chrysanthèmes en cadeau !"
+        assert {"address.informal", "symbolism.chrysanthemum_gift"} <= codes(run(text, "fr-BE"))
+        assert "symbolism.chrysanthemum_gift" not in codes(run(text, "fr-CA"))  # no BE rules
+        assert "address.informal" in codes(run(text, "fr-CA"))  # still French rules
+        flemish = codes(run("Jij krijgt chrysanten cadeau.", "nl-BE"))
+        assert "symbolism.chrysanthemum_gift" in flemish  # BE rule, Dutch words
+        assert "address.informal" not in flemish  # a French and German rule only
+
+    def test_every_rule_severity_comes_from_nature_and_confidence(self) -> None:
+        root = yaml.safe_load((DATA / "root.yaml").read_text(encoding="utf-8"))
+        table = root["severity"]
+        library = PackLibrary()
+        for locale in [row[0] for row in FORMATS]:
+            pack = library.pack(locale)
+            assert pack is not None
+            for rule in pack.rules:
+                expected = table[rule.spec.nature][rule.spec.confidence]
+                assert rule.severity.value == expected, (locale, rule.id)
+                assert rule.spec.source, (locale, rule.id)
+                if rule.spec.nature == "symbolism":
+                    assert rule.severity in (Severity.SUGGESTION, Severity.WARNING)
+                if rule.spec.nature == "legal" and rule.spec.confidence == "high":
+                    assert rule.severity is Severity.ERROR
+
+    def test_a_rule_without_confidence_is_rejected(self, tmp_path: Path) -> None:
+        (tmp_path / "xx.yaml").write_text(
+            "description: test\nlexicon:\n  gift: [present]\nrules:\n  x.rule:\n"
+            "    kind: phrase\n    nature: symbolism\n    message: m\n    target: [gift]\n"
+            "    active: true\n    source: [https://example.org]\n", encoding="utf-8")
+        library = PackLibrary([tmp_path])
+        with pytest.raises(LocalePackError, match="confidence"):
+            library.pack("xx")
 
 
 class TestCjkWordWindows:

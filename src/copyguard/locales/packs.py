@@ -183,8 +183,11 @@ class PackLibrary:
         if root.pack.facts is None or root.pack.severity is None:
             raise LocalePackError(str(root.path), "root.yaml needs 'facts' and 'severity'")
         language = _merge_models(LanguageSettings, [layer.pack.language for layer in layers])
-        lexicon_terms = _accumulate(layer.pack.lexicon for layer in layers)
-        units = _accumulate(layer.pack.units for layer in layers)
+        # Words (not rules) of the languages this one also reads, under its own words.
+        worded = [layer for name in language.also_read if name != tag.language
+                  for layer in self._files.get(name, ())] + layers
+        lexicon_terms = _accumulate(layer.pack.lexicon for layer in worded)
+        units = _accumulate(layer.pack.units for layer in worded)
         numerals = _accumulate(layer.pack.numerals for layer in layers)
         words = _accumulate(layer.pack.currency_words for layer in layers)
         entries: dict[str, list[str]] = {**lexicon_terms,

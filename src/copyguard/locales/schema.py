@@ -181,11 +181,13 @@ class RulePatch(_Model):
 
 
 class LanguageSettings(_Model):
-    """How the language is written: word order for ``modifier`` windows, attached clitics."""
+    """How the language is written: word order for ``modifier`` windows, attached clitics, and
+    other languages whose words count too (``also_read: [en]``: Gulf copy is often English)."""
 
     window_scale: float = Field(1.0, gt=0)
     adjective_position: Literal["before", "after"] = "before"
     clitics: list[str] = []
+    also_read: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = []
 
 
 class RootFacts(_Model):
