@@ -4,11 +4,14 @@ Guides come from brand directories (``brand_guides/``, ``--brand-dir``, ``$COPYG
 and from plugin packs (``register_brand_guides``). The same brand from two places is fine when
 the content is identical (the pack then owns it) and an error when it differs. A pack owns the
 brands it registers: its checks and verdict hooks run only for those brands' drafts. A guide is
-validated completely on first use and cached only when valid: it never half-loads.
+validated completely on first use and cached only when valid: it never half-loads. A guide file
+that cannot even be read (bad YAML, no ``id``) takes down only the brand named like the file:
+its drafts get the file's error and every other brand keeps working.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Iterable, Sequence
@@ -32,6 +35,7 @@ from copyguard.guides import (
 from copyguard.plugins import GROUP, PluginFailure, PluginHost
 
 BRAND_DIRS_ENV = "COPYGUARD_BRAND_DIRS"
+log = logging.getLogger("copyguard.registry")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +92,22 @@ class BrandRegistry:
         self._lock = threading.RLock()
         self._loaded: dict[str, BrandGuide] = {"default": DEFAULT_GUIDE}
         self._sources: dict[str, GuideSource] = {}
+        # Guide files that cannot be read, by file stem (their id is unknown): see _add_file.
+        self._unreadable: dict[str, tuple[GuideSource, GuideError]] = {}
         for directory in brand_dirs:
             for path in guide_files(Path(directory)):
-                self._add(self._source_for_path(path, plugin=None))
+                self._add_file(self._source_for_path(path, plugin=None))
         for reg in host.guides:
             if isinstance(reg.item, BrandGuide):
                 self._add(GuideSource(f"plugin {reg.plugin}", guide=reg.item, plugin=reg.plugin))
             else:
-                self._add(self._source_for_path(Path(reg.item), plugin=reg.plugin))
+                self._add_file(self._source_for_path(Path(reg.item), plugin=reg.plugin))
+        for stem in [s for s in self._unreadable if s in self._sources]:
+            del self._unreadable[stem]  # the brand is defined by a readable file after all
         self.owners: dict[str, str] = {
             bid: src.plugin for bid, src in self._sources.items() if src.plugin is not None}
+        self.owners.update({stem: src.plugin for stem, (src, _) in self._unreadable.items()
+                            if src.plugin is not None})
         packs = {ep.name for ep in _entry_points()} | set(self.owners.values())
         self.pack_failures: list[PluginFailure] = [
             f for f in host.failures if f.name in packs]
@@ -106,6 +116,15 @@ class BrandRegistry:
     def _source_for_path(path: Path, plugin: str | None) -> GuideSource:
         origin = f"plugin {plugin}: {path}" if plugin else str(path)
         return GuideSource(origin, path=path, plugin=plugin)
+
+    def _add_file(self, source: GuideSource) -> None:
+        """Add a guide file; one that cannot be read blocks only the brand named like it."""
+        assert source.path is not None
+        try:
+            self._add(source)
+        except GuideError as exc:
+            log.error("brand guide %s cannot be loaded: %s", source.path, exc)
+            self._unreadable[source.path.stem] = (source, exc)
 
     def _add(self, source: GuideSource) -> None:
         brand_id = self._peek_id(source)
@@ -146,7 +165,7 @@ class BrandRegistry:
     @property
     def brand_ids(self) -> list[str]:
         failed = {f.name for f in self.pack_failures}
-        return sorted(set(self._sources) | failed)
+        return sorted(set(self._sources) | failed | set(self._unreadable))
 
     def sources(self) -> dict[str, GuideSource]:
         return dict(self._sources)
@@ -171,6 +190,8 @@ class BrandRegistry:
         if brand in self._loaded:
             return self._loaded[brand]
         source = self._sources.get(brand)
+        if source is None and brand in self._unreadable:
+            raise self._unreadable[brand][1]
         if source is None:
             if chain:
                 child = self._sources.get(chain[-1])
@@ -227,8 +248,11 @@ class BrandRegistry:
                 out.append(BrandListing(brand, None, None, source.origin, pack, str(exc)))
                 continue
             out.append(BrandListing(brand, guide.version, guide.industry, source.origin, pack))
+        for stem, (source, error) in sorted(self._unreadable.items()):
+            pack = packs.get(source.plugin) if source.plugin else None
+            out.append(BrandListing(stem, None, None, source.origin, pack, str(error)))
         for failure in self.pack_failures:
-            if failure.name not in self._sources:
+            if failure.name not in self._sources and failure.name not in self._unreadable:
                 out.append(BrandListing(failure.name, None, None, f"plugin {failure.name}",
                                         packs.get(failure.name), failure.error))
         return out
