@@ -75,6 +75,30 @@ def test_many_drafts_with_a_hung_check_do_not_starve_the_other_checks(forever) -
         assert verdict.route is Route.REVIEW
 
 
+class ForeverInMemo(Forever):
+    """Hangs while computing a shared per-draft value (``ctx.memo``), as a plugin check that
+    shares work with others would."""
+
+    def run(self, ctx: CheckContext) -> Iterable[Finding]:
+        ctx.memo("forever.shared", self.release.wait)
+        return ()
+
+
+def test_a_check_hung_inside_a_shared_computation_does_not_hang_the_draft(forever) -> None:
+    """The abandoned check still holds whatever it was computing; nothing after the checks
+    (personalized spans, routing) may wait for it."""
+    guard = isolated_guard(ChecksPlugin(ForeverInMemo("forever", "x"),
+                                        WordCheck("w", "tent", Severity.INFO)),
+                           check_timeout=0.2)
+    verdicts: list[Any] = []
+    worker = threading.Thread(target=lambda: verdicts.append(guard.check("A tent")),
+                              daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert verdicts, "guard.check still waiting 10 s after a 0.2 s check budget"
+    assert codes(verdicts[0].findings) == ["forever.check_error", "w.word"]
+
+
 # -- checks misbehaving in other ways ---------------------------------------------------------
 
 class YieldsNotAFinding(WordCheck):
