@@ -8,6 +8,7 @@ no script at all, so draft text (LLM output that may hold markup) is only ever s
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import re
 import secrets
@@ -41,6 +42,7 @@ from copyguard.review.errors import (
     OverrideRequired,
     ReviewError,
 )
+from copyguard.review.passwords import MAX_CONCURRENT as MAX_HASHING
 from copyguard.review.present import age, parse_duration, segments, snippet
 from copyguard.review.records import OPEN_STATUSES, QueueFilter, ReviewItem, Status
 from copyguard.review.store import ReviewStore
@@ -101,8 +103,18 @@ class Console:
         self.guard_factory, self.secure_cookies = guard_factory, secure_cookies
         self.templates = Jinja2Templates(env=_environment())
         self.throttle = LoginThrottle()
+        self._login_gate: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self._guard: Guard | None = None
         self._guard_lock = threading.Lock()
+
+    def login_gate(self) -> asyncio.Semaphore:
+        """Logins wait here, not in the thread pool, so a burst of logins (each a 128 MiB
+        scrypt) cannot take every worker thread from reviewers who are already in. (One per
+        event loop: a test client may run each request in a new loop.)"""
+        loop = asyncio.get_running_loop()
+        if self._login_gate is None or self._login_gate[0] is not loop:
+            self._login_gate = (loop, asyncio.Semaphore(MAX_HASHING))
+        return self._login_gate[1]
 
     def guard(self) -> Guard:
         with self._guard_lock:
@@ -166,7 +178,9 @@ class Console:
             error = "Too many failed logins; try again later."
         else:
             try:
-                token, session = await run_in_threadpool(self.accounts.login, name, password)
+                async with self.login_gate():
+                    token, session = await run_in_threadpool(self.accounts.login, name,
+                                                             password)
             except AuthError:
                 self.throttle.failed(name)
                 error = "Unknown reviewer or wrong password."
