@@ -251,9 +251,10 @@ def test_full_check_runs_without_network(brand_dir: Path) -> None:
     pytest_socket = pytest.importorskip("pytest_socket")
     pytest_socket.disable_socket()
     try:
-        guard = make_guard([brand_dir])  # cold start: analyzers, lexicons, name data
+        # cold start of every default check: analyzers, lexicons, name data
+        guard = Guard(brand_dirs=[brand_dir], load_entrypoints=False)
         verdict = guard.check("Hi Jennifer, mail maria.rossi@gmail.com. Struggling with "
-                              "your diabetes?", locale="en-US",
+                              "your diabetes? Jennifer Lopez swears by it.", locale="en-US",
                               recipient={"profile": {"first_name": "Maria",
                                                      "email": "maria.rossi@gmail.com"}})
         with pytest.warns(UserWarning, match="socket"), \
@@ -262,6 +263,6 @@ def test_full_check_runs_without_network(brand_dir: Path) -> None:
     finally:
         pytest_socket.enable_socket()
     codes = {f.code for f in verdict.findings}
-    assert {"profile.email", "OTHER_PERSON", "health"} <= codes
+    assert {"profile.email", "OTHER_PERSON", "name_mismatch", "health"} <= codes
     assert "check_error" not in codes
     assert verdict.route is Route.BLOCK

@@ -41,8 +41,8 @@ def own(verdict: Verdict) -> dict[str, str]:
     ("Your receipt went to MARIA.MUELLER@GMAIL.COM.", "profile.email", "MARIA.MUELLER@GMAIL.COM"),
     ("We will call 030 / 123 456 78 tomorrow.", "profile.phone", "030 / 123 456 78"),
     ("We will call +49 (0)30 1234 5678 tomorrow.", "profile.phone", "+49 (0)30 1234 5678"),
-    ("Dear Ms Muller, thank you.", "profile.last_name", "Muller"),
-    ("Dear Ms Mueller, thank you.", "profile.last_name", "Mueller"),
+    ("Parcel for Maria Muller, thank you.", "profile.last_name", "Muller"),
+    ("Parcel for Maria Mueller, thank you.", "profile.last_name", "Mueller"),
     ("Shipping to Hauptstr. 5 as usual.", "profile.address", "Hauptstr. 5"),
     ("Shipping to HAUPTSTRASSE 5 as usual.", "profile.address", "HAUPTSTRASSE 5"),
     ("Born 12.05.1961? So were we.", "profile.birth_date", "12.05.1961"),
@@ -70,7 +70,7 @@ def test_other_numbers_are_not_the_recipients(guard: Guard) -> None:
 
 
 def test_severity_follows_the_field_kind(guard: Guard) -> None:
-    verdict = guard.check("Ms Müller, we mailed maria.mueller@gmail.com about "
+    verdict = guard.check("Maria Müller, we mailed maria.mueller@gmail.com about "
                           "DE89 3704 0044 0532 0130 00.", locale="en-GB",
                           recipient={"profile": MARIA})
     severities = {f.field: f.severity for f in verdict.findings if f.field}
@@ -82,19 +82,18 @@ def test_severity_follows_the_field_kind(guard: Guard) -> None:
 def test_recipient_fields_in_other_languages(guard: Guard) -> None:
     recipient = {"profile": {"first_name": "太郎", "last_name": "山田",
                              "phone": "090-1234-5678"}}
-    verdict = guard.check("山田様、09012345678にお電話します。", locale="ja-JP",
+    verdict = guard.check("ご注文者：山田、09012345678にお電話します。", locale="ja-JP",
                           recipient=recipient)
     assert own(verdict) == {"profile.last_name": "山田", "profile.phone": "09012345678"}
 
 
+# A greeting naming someone else that the personalization check reports (name_mismatch,
+# "Hi Jennifer," to Maria) is left to it: see test_pii_names.py.
 @pytest.mark.parametrize(("locale", "text", "name"), [
-    ("en-US", "Hi Jennifer, your order has shipped!", "Jennifer"),
     ("en-US", "Dear Mrs Thompson, thank you for your order.", "Thompson"),
-    ("de-DE", "Hallo Jennifer, deine Bestellung ist unterwegs!", "Jennifer"),
-    ("fr-FR", "Bonjour Jennifer, votre commande est en route !", "Jennifer"),
-    ("it-IT", "Ciao Jennifer, il tuo ordine è in viaggio!", "Jennifer"),
-    ("es-ES", "Hola Jennifer, ¡tu pedido está en camino!", "Jennifer"),
-    ("pt-BR", "Olá Jennifer, seu pedido está a caminho!", "Jennifer"),
+    ("en-US", "Dear Jennifer Smith, thank you for your order.", "Jennifer Smith"),
+    ("de-DE", "Sehr geehrte Frau Schneider, Ihre Bestellung ist unterwegs!", "Schneider"),
+    ("fr-FR", "Bonjour Madame Lefebvre, votre commande est en route !", "Lefebvre"),
     ("ja-JP", "田中様、ご注文ありがとうございます。", "田中"),
     ("zh-CN", "尊敬的王先生，感谢您的订购。", "王"),
     ("ko-KR", "김민수님, 주문해 주셔서 감사합니다.", "김민수"),
@@ -142,7 +141,7 @@ def test_brand_senders_may_sign(tmp_path: Path) -> None:
     (tmp_path / "acme.yaml").write_text("id: acme\nsenders: [anna.berg@acme.example]\n",
                                         encoding="utf-8")
     guard = make_guard(brand_dirs=[tmp_path])
-    text = "New arrivals are in. Cheers, Anna"
+    text = "New arrivals are in. Yours, Anna"
     signed = guard.check(text, locale="en-US", brand="acme")
     assert [f for f in signed.findings if f.code == "OTHER_PERSON"] == []
     unsigned = guard.check(text.replace("Anna", "Jennifer"), locale="en-US", brand="acme")

@@ -16,13 +16,16 @@ from copyguard.checks import Check
 from copyguard.context import CheckContext
 from copyguard.hookspecs import hookimpl
 from copyguard.model import Category, Finding, Recipient, Severity
+from copyguard.personalization.lexicon import lexicon
+from copyguard.personalization.names import NameChecker
 from copyguard.pii.allow import BrandAllowList, brand_allow_list
 from copyguard.pii.analyzer import PERSON, Detection, detections
 from copyguard.pii.fixes import KIND_ENTITIES, anonymized
 from copyguard.pii.languages import pii_languages
-from copyguard.pii.names import NameMention, belongs_to, name_finder
+from copyguard.pii.names import NameMention, belongs_to, draft_items, name_finder, phrase_spans
 from copyguard.pii.policy import entity_policies
 from copyguard.pii.profile import PROFILE_PREFIX, SENSITIVE_PREFIX, field_kind, profile_fields
+from copyguard.provenance import trace
 
 OTHER_PERSON = "OTHER_PERSON"
 UNSUPPORTED = "language_unsupported"
@@ -48,13 +51,27 @@ class PiiCheck(Check):
             if detection.entity == PERSON:
                 continue
             if detection.field:
-                yield self._own_data(ctx, detection)
+                if not self._formal_address(ctx, detection):
+                    yield self._own_data(ctx, detection)
             elif not self._allowed(text, detection, allow, brand_urls):
                 yield self._generic(ctx, detection)
         taken = [(d.start, d.end) for d in found if d.entity != PERSON]
         ner = [NameMention(d.start, d.end, text[d.start:d.end], "ner")
                for d in found if d.entity == PERSON]
         yield from self._other_people(ctx, allow, taken, ner)
+
+    @staticmethod
+    def _formal_address(ctx: CheckContext, detection: Detection) -> bool:
+        """The recipient's family name in a formal address is personalization, not a leak:
+        before an honorific (山田様, 王先生) always, after a title ("Frau Müller") when the
+        brand's register for the locale is formal."""
+        field = (detection.field or "").removeprefix(PROFILE_PREFIX)
+        if field_kind(field) != "name" or ctx.draft.language not in pii_languages().languages:
+            return False
+        formal = ctx.guide.guide.voice.register_for(ctx.draft.locale) == "formal"
+        return name_finder(ctx.draft.language).formal_address(
+            ctx.text, detection.start, detection.end, recipient_names(ctx.draft.recipient),
+            titles=formal)
 
     def _coverage(self, language: str) -> Iterator[Finding]:
         config = pii_languages().languages.get(language)
@@ -112,14 +129,29 @@ class PiiCheck(Check):
         found = name_finder(ctx.draft.language).find(text)
         mentions = [*found, *(m for m in ner
                               if not any(m.start < f.end and f.start < m.end for f in found))]
+        if mentions:  # product and brand names that look like people ("Rain Shell")
+            taken = taken + phrase_spans(text, draft_items(ctx))
+        mismatched: list[tuple[int, int]] | None = None
         for mention in mentions:
             if any(mention.start < e and s < mention.end for s, e in taken):
-                continue  # already reported as the recipient's own data
+                continue  # the recipient's own data, or a product
             if belongs_to(mention.name, own) or belongs_to(mention.name, allow.names):
                 continue
             if allow.allows_value(mention.name, PERSON):
                 continue
+            if mismatched is None:
+                mismatched = self._name_mismatches(ctx)
+            if any(mention.start < e and s < mention.end for s, e in mismatched):
+                continue  # personalization reports the misaddressed greeting (name_mismatch)
             yield self._person(ctx, mention, own)
+
+    def _name_mismatches(self, ctx: CheckContext) -> list[tuple[int, int]]:
+        """Spans the personalization check reports as ``name_mismatch`` (a greeting naming
+        someone else): it owns name misuse, so they are not reported twice."""
+        provenance = trace(ctx)
+        checker = NameChecker(self, ctx.draft, provenance, list(provenance.words),
+                              ctx.guide.guide.personalization, lexicon(ctx.draft.language))
+        return [(f.start, f.end) for f in checker.findings() if f.code == "name_mismatch"]
 
     def _person(self, ctx: CheckContext, mention: NameMention, own: list[str]) -> Finding:
         first = ctx.draft.recipient.first_name

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import regex
 import spacy
@@ -25,6 +25,9 @@ from pydantic import BaseModel, ConfigDict
 from copyguard.pii.data import load_model
 from copyguard.pii.text import fold
 
+if TYPE_CHECKING:
+    from copyguard.context import CheckContext
+
 How = Literal["greeting", "title", "vocative", "full_name", "honorific", "ner"]
 # A first name this common (gender-guesser frequency, 1 = rare .. 13 = very common) followed
 # by a capitalized word is read as a person's full name.
@@ -33,6 +36,8 @@ FULL_NAME_MIN_FREQUENCY = 4
 _WORD = (r"(?=\p{L}{2}|\p{L}['’])\p{Lu}\p{Ll}*(?:['’]\p{Lu}?\p{Ll}+|\p{Lu}\p{Ll}+)?"
          r"(?:-\p{Lu}\p{Ll}+)?")
 _END = r"(?=[ \t]*(?:[,!:;.?\n—–]|[ \t]-[ \t]|$))"
+_PREVIOUS_WORD = regex.compile(r"(?P<word>\p{Lu}[\p{L}'’-]*)[ \t]+$")
+_SENTENCE_START = regex.compile(r"(?:^|[.!?:;\n¡¿\"“(])[ \t]*$")
 
 
 class _LanguageNames(BaseModel):
@@ -41,6 +46,11 @@ class _LanguageNames(BaseModel):
     honorifics: list[str] = []
     suffixes: list[str] = []
     not_names: list[str] = []
+    # Scripts without a first-name lexicon (ko): a name written as a word of its own before
+    # the honorific ("김지은 고객님") starts with a family name and does not end like a verb
+    # or adjective modifying it ("소중한 고객님", "힘드신 고객님").
+    family_names: list[str] = []
+    modifier_endings: list[str] = []
 
 
 class _GreetingData(BaseModel):
@@ -100,6 +110,8 @@ class NameFinder:
         self._addressees = tuple(fold(w) for w in config.not_names)
         self._greeting_words = tuple(fold(w) for w in config.greetings)
         self._suffixes = config.suffixes
+        self._family_names = tuple(sorted(config.family_names, key=len, reverse=True))
+        self._modifier_endings = tuple(config.modifier_endings)
         # Titles are written capitalized ("Ms Smith"), never in capitals ("MS Word").
         greet = _alternatives(config.greetings)
         titles = _alternatives(h[:1].upper() + h[1:] for h in config.honorifics)
@@ -124,6 +136,25 @@ class NameFinder:
             rf"(?i:{greet})[ \t]*(?P<name>\p{{Han}}{{1,4}}?|\p{{Arabic}}+)"
             rf"(?=[ \t]*(?:{_alternatives(config.suffixes) or '(?!)'})|[ \t,，!！:：、،؛.。]|$)") \
             if greet and language in ("zh", "ar") else None
+        # Formal address: a title right before the name, an honorific right after it.
+        self._title_before = regex.compile(
+            rf"(?<!\w)(?i:{_alternatives(config.honorifics)})\.?[ \t]+$") \
+            if config.honorifics else None
+        self._suffix_after = regex.compile(rf"[ \t]?(?:{_alternatives(config.suffixes)})") \
+            if config.suffixes else None
+
+    def formal_address(self, text: str, start: int, end: int, others: Iterable[str] = (),
+                       *, titles: bool = True) -> bool:
+        """Whether the name at ``text[start:end]`` is addressed formally: an honorific follows
+        (山田様, 王先生, 김지은 고객님) or, when ``titles``, a title precedes ("Frau Müller",
+        "Mrs Smith", "Sr. García"). The person's ``others`` names may come in between
+        ("山田花子様", "Ms Anna Smith")."""
+        others = [fold(n) for n in others if n]
+        after, before = _past(text, end, others, 1), _past(text, start, others, -1)
+        if self._suffix_after is not None and self._suffix_after.match(text, after):
+            return True
+        return titles and self._title_before is not None and \
+            self._title_before.search(text, max(0, before - 40), before) is not None
 
     def find(self, text: str) -> list[NameMention]:
         """Every name mention; where two overlap, the salutation and title readings win."""
@@ -161,8 +192,18 @@ class NameFinder:
     def _from_full_names(self, text: str) -> Iterator[NameMention]:
         for match in self._full.finditer(text, overlapped=True):
             first, last = match.group("name").split()
-            if self.is_name(first, FULL_NAME_MIN_FREQUENCY) and fold(last) not in self.not_names:
+            if self.is_name(first, FULL_NAME_MIN_FREQUENCY) and fold(last) not in self.not_names \
+                    and not self._inside_title(text, match.start("name")):
                 yield self._mention(match, "full_name")
+
+    def _inside_title(self, text: str, start: int) -> bool:
+        """Whether a capitalized word that is no name comes right before, mid-sentence: the
+        words are part of a product or title ("the Ridgeline Rain Shell"), not a person."""
+        before = _PREVIOUS_WORD.search(text, max(0, start - 60), start)
+        if before is None or self.is_name(before.group("word")):
+            return False
+        word_start = before.start("word")
+        return not _SENTENCE_START.search(text, max(0, word_start - 20), word_start)
 
     def _from_scripts(self, text: str) -> Iterator[NameMention]:
         for pattern in (self._suffix, self._prefix):
@@ -178,11 +219,40 @@ class NameFinder:
                 if before in ("お", "ご") or folded in self.not_names or any(
                         folded.endswith(w) for w in self._addressees):
                     continue
+                spaced = text[start + len(name):start + len(name) + 1].isspace()
+                if spaced and self._family_names and not self._family_name_first(name):
+                    continue
                 yield NameMention(start, start + len(name), name, "honorific")
+
+    def _family_name_first(self, name: str) -> bool:
+        """"김지은": a family name and a two-syllable given name, not ending like a
+        modifier ("소중한")."""
+        return any(name.startswith(f) and len(name) == len(f) + 2 for f in self._family_names) \
+            and not name.endswith(self._modifier_endings)
 
     @staticmethod
     def _mention(match: regex.Match[str], how: How) -> NameMention:
         return NameMention(match.start("name"), match.end("name"), match.group("name"), how)
+
+
+def _past(text: str, position: int, names: list[str], step: int) -> int:
+    """``position`` moved past one of ``names`` (and the spaces before it) in direction
+    ``step`` (1: forward, -1: backward), or unchanged."""
+    if step > 0:
+        rest = text[position:position + 60]
+        spaced = rest.lstrip(" \t")
+        gap = len(rest) - len(spaced)
+        for name in names:
+            if fold(spaced).startswith(name):
+                return position + gap + len(name)
+        return position
+    rest = text[max(0, position - 60):position]
+    spaced = rest.rstrip(" \t")
+    gap = len(rest) - len(spaced)
+    for name in names:
+        if fold(spaced).endswith(name):
+            return position - gap - len(name)
+    return position
 
 
 def merge_mentions(mentions: Iterable[NameMention]) -> list[NameMention]:
@@ -218,6 +288,29 @@ def _calendar_words(language: str) -> frozenset[str]:
         except (ValueError, LookupError):
             continue
     return frozenset(words)
+
+
+def draft_items(ctx: CheckContext) -> list[str]:
+    """Names of things the draft may mention: promoted items, the recipient's purchases and
+    browsing, the brand guide's terms."""
+    draft = ctx.draft
+    items = [*draft.campaign.promoted_items, *(t.preferred for t in ctx.guide.guide.terms)]
+    for purchase in draft.recipient.purchases:
+        items += [purchase.item, purchase.category or ""]
+    items += [event.item for event in draft.recipient.browsing]
+    return [item for item in items if item.strip()]
+
+
+def phrase_spans(text: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
+    """Where each phrase occurs in the text, case- and accent-insensitively."""
+    folded = fold(text)
+    spans = []
+    for phrase in {fold(p.strip()) for p in phrases}:
+        start = folded.find(phrase)
+        while start >= 0 and phrase:
+            spans.append((start, start + len(phrase)))
+            start = folded.find(phrase, start + 1)
+    return spans
 
 
 def belongs_to(mention: str, names: Iterable[str]) -> bool:
