@@ -34,7 +34,7 @@ def test_every_family_is_filled_in(language: str) -> None:
     assert lex.past_weekday and lex.days_ago and lex.age
 
 
-@pytest.mark.parametrize("language", REQUIRED)
+@pytest.mark.parametrize("language", available_languages())
 def test_every_file_names_its_sources(language: str) -> None:
     from copyguard.personalization.lexicon import _read
 
@@ -77,3 +77,13 @@ def test_unknown_keys_and_wrong_language_are_refused() -> None:
         build_lexicon("xx", "language: yy\nsources: []\n", "xx.yaml")
     with pytest.raises(LexiconError, match=r"xx\.yaml:3: invalid YAML"):
         build_lexicon("xx", "language: xx\nsources: [\n", "xx.yaml")
+
+
+@pytest.mark.parametrize("language", ["ja", "zh", "ko"])
+def test_cjk_files_give_surveillance_and_honorifics(language: str) -> None:
+    """ja, zh and ko have surveillance phrasing (matched without word boundaries) and the
+    honorifics that make family name + given name the formal address."""
+    lex = lexicon(language)
+    assert {"observation", "detail", "location"} <= set(lex.surveillance)
+    assert lex.behaviour is not None and lex.honorifics
+    assert all(not p.pattern.startswith("(?<!") for p in lex.surveillance.values())

@@ -102,6 +102,35 @@ def test_surname_address_is_normal_in_japanese(guard: Guard) -> None:
     assert name_findings(guard, "田中様、新商品をご用意しました。", "ja-JP", profile) == []
 
 
+KIM = {"first_name": "지은", "last_name": "김"}
+YAMADA = {"first_name": "太郎", "last_name": "山田"}
+
+
+@pytest.mark.parametrize(("locale", "profile", "text"), [
+    ("ko-KR", KIM, "김지은 고객님, 안녕하세요."),
+    ("ko-KR", KIM, "김지은님, 주문하신 상품이 출발했어요."),
+    ("ja-JP", YAMADA, "山田太郎様、いつもありがとうございます。"),
+    ("ja-JP", YAMADA, "山田 太郎 様、新商品のご案内です。"),
+    ("zh-CN", {"first_name": "芳", "last_name": "王"}, "王芳女士，您好！新品已到店。"),
+])
+def test_family_name_given_name_and_honorific_is_formal_address(
+        guard: Guard, locale: str, profile: dict[str, str], text: str) -> None:
+    assert name_findings(guard, text, locale, profile) == []
+
+
+@pytest.mark.parametrize(("locale", "profile", "text", "shown"), [
+    # no honorific: the full name where the family name (+ honorific) would do
+    ("ko-KR", KIM, "김지은, 이번 주 세일을 확인하세요.", "김지은"),
+    # given name first is not the family-first formal order
+    ("ja-JP", {"first_name": "Taro", "last_name": "Yamada"}, "Taro Yamada様、新商品です。",
+     "Taro Yamada"),
+])
+def test_a_full_name_without_the_formal_order_and_honorific_is_flagged(
+        guard: Guard, locale: str, profile: dict[str, str], text: str, shown: str) -> None:
+    assert [(f.code, text[f.start:f.end]) for f in name_findings(guard, text, locale, profile)
+            ] == [("full_name", shown)]
+
+
 # -- misspelt and wrong names ---------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Surveillance phrasing: observation, behaviour details, location tracking and inference
-disclosure in en, de, fr, it, es, pt; more severe in push and SMS than in e-mail."""
+disclosure in en, de, fr, it, es, pt (and all but inference in ja, zh, ko); more severe in
+push and SMS than in e-mail."""
 
 from __future__ import annotations
 
@@ -46,6 +47,12 @@ POSITIVE = [
     ("es-ES", "Según tu historial, te recomendamos esto.", ("observation", "Según tu historial")),
     ("pt-BR", "Com base no seu histórico, separamos isto.", ("observation",
                                                             "Com base no seu histórico")),
+    ("es-ES", "Hemos registrado tu visita a nuestra web.",
+     ("observation", "Hemos registrado tu visita")),
+    ("it-IT", "Abbiamo registrato che hai guardato questi stivali.",
+     ("observation", "Abbiamo registrato che")),
+    ("de-DE", "Wir haben registriert, dass du Stiefel magst.",
+     ("observation", "Wir haben registriert, dass")),
     # exact counts, durations, timestamps of behaviour
     ("en-US", "You viewed these boots 18 times this week.", ("detail", "18 times")),
     ("en-US", "You have opened our app 12 days in a row.", ("detail", "12 days in a row")),
@@ -66,6 +73,45 @@ POSITIVE = [
     ("it-IT", "Un negozio apre vicino a casa tua.", ("location", "vicino a casa tua")),
     ("es-ES", "Abrimos una tienda cerca de tu casa.", ("location", "cerca de tu casa")),
     ("pt-BR", "Abrimos uma loja perto da sua casa.", ("location", "perto da sua casa")),
+    # the recipient's live position: a distance, or near a store right now
+    ("en-US", "You're just 300 feet from our Pearl District store right now.",
+     ("location", "You're just 300 feet from")),
+    ("en-US", "You're near our Pearl District store right now, so stop in.",
+     ("location", "You're near our Pearl District store right now")),
+    ("en-US", "Right now you're just around the corner. Stop in!",
+     ("location", "Right now you're just around the corner")),
+    ("en-US", "You're currently in the neighborhood of our flagship.",
+     ("location", "You're currently in the neighborhood")),
+    ("de-DE", "Sie sind gerade ganz in der Nähe – kommen Sie vorbei!",
+     ("location", "Sie sind gerade ganz in der Nähe")),
+    ("fr-FR", "Vous êtes en ce moment à 300 mètres de notre boutique.",
+     ("location", "Vous êtes en ce moment à 300 mètres de")),
+    ("fr-FR", "Vous êtes actuellement dans le quartier : passez nous voir.",
+     ("location", "Vous êtes actuellement dans le quartier")),
+    ("it-IT", "Sei in zona proprio adesso: passa a trovarci.",
+     ("location", "Sei in zona proprio adesso")),
+    ("it-IT", "Ti trovi in questo momento a 300 metri dal nostro negozio.",
+     ("location", "Ti trovi in questo momento a 300 metri dal")),
+    ("es-ES", "Estás ahora mismo a 300 metros de nuestra tienda.",
+     ("location", "Estás ahora mismo a 300 metros de")),
+    ("es-ES", "Estás por la zona ahora mismo: ven a vernos.",
+     ("location", "Estás por la zona ahora mismo")),
+    ("pt-BR", "Você está neste momento a 300 metros da nossa loja.",
+     ("location", "Você está neste momento a 300 metros da")),
+    ("pt-BR", "Você está na região agora mesmo: passe na loja.",
+     ("location", "Você está na região agora mesmo")),
+    # Japanese, Chinese and Korean (no word boundaries)
+    ("ja-JP", "今週、アルパイン2テントを3回ご覧になりましたね。日曜日まで10%オフです。",
+     ("detail", "3回")),
+    ("ja-JP", "閲覧履歴に基づいて、おすすめの商品を選びました。",
+     ("observation", "閲覧履歴に基づいて")),
+    ("ja-JP", "店舗まであと300メートルです。", ("location", "店舗まであと300メートル")),
+    ("zh-CN", "您本周已经浏览这款帐篷3次了。", ("detail", "3次")),
+    ("zh-CN", "我们注意到您最近在看帐篷。", ("observation", "我们注意到您")),
+    ("zh-CN", "您距离我们的门店仅300米。", ("location", "您距离我们的门店仅300米")),
+    ("ko-KR", "이번 주에 텐트를 3번 보셨네요.", ("detail", "3번")),
+    ("ko-KR", "검색 기록을 바탕으로 추천해 드려요.", ("observation", "검색 기록을 바탕으로")),
+    ("ko-KR", "지금 저희 매장 근처에 계시네요!", ("location", "지금 저희 매장 근처에 계시")),
     # inference disclosure
     ("en-US", "Looks like you're moving soon!", ("inference", "Looks like you're moving")),
     ("de-DE", "Sieht so aus, als würdest du umziehen.", ("inference",
@@ -96,6 +142,22 @@ NEGATIVE = [
     ("it-IT", "I saldi iniziano martedì alle 9. Accumula 3 volte i punti."),
     ("es-ES", "Las rebajas empiezan el martes a las 9. Consigue 3 veces más puntos."),
     ("pt-BR", "A liquidação começa na terça às 9h. Ganhe 3 vezes mais pontos."),
+    # "registered your card" is an account action, not a record of behaviour
+    ("es-ES", "Hemos registrado tu tarjeta de socio. ¡Ya tienes 500 puntos de bienvenida!"),
+    ("it-IT", "Abbiamo registrato la tua carta fedeltà. Ecco 500 punti di benvenuto!"),
+    ("de-DE", "Wir haben Ihre Kundenkarte registriert. Sie erhalten 500 Punkte."),
+    ("ja-JP", "日曜日まで10%オフです。ポイントが3倍になります。"),
+    ("ja-JP", "今回のセールは3回目です。ぜひご覧ください。"),
+    ("zh-CN", "本周末全场8折，积分3倍。查找您附近的门店。"),
+    ("ko-KR", "이번 주말 전 품목 30% 할인! 포인트 3배 적립."),
+    # where a store is, or an invitation for when the reader happens to be near
+    ("en-US", "Our store is 300 feet from the station. When you're in the area, stop by."),
+    ("en-US", "You're close to your next reward: 20 points to go."),
+    ("de-DE", "Sind Sie in der Nähe? Unsere Filiale ist 300 m vom Bahnhof entfernt."),
+    ("fr-FR", "Quand vous êtes dans le quartier, passez nous voir."),
+    ("it-IT", "Se sei in zona, passa a trovarci."),
+    ("es-ES", "Si estás por la zona, ven a vernos."),
+    ("pt-BR", "Se você está na região, passe na loja."),
 ]
 
 

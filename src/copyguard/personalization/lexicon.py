@@ -63,6 +63,9 @@ class LanguageFile(_Strict):
 
     language: str
     sources: list[Source]
+    # False for scripts written without spaces (ja, zh) or with particles attached to words
+    # (ko): patterns then match anywhere, not only between word boundaries.
+    word_boundaries: bool = True
     numbers: dict[str, int] = {}
     time: str = r"\d{1,2}:\d{2}"
     month_first_regions: list[str] = []
@@ -75,6 +78,8 @@ class LanguageFile(_Strict):
     gendered_greetings: list[str] = []
     greeting_fillers: list[str] = []
     titles: Titles = Titles()
+    # Words after a name that make family name + given name the formal address ("様", "님").
+    honorifics: list[str] = []
     possessive_suffixes: list[str] = []
     birthday_words: list[str] = []
     age: list[str] = []
@@ -164,6 +169,7 @@ class Lexicon:
     greeting_fillers: frozenset[str]
     titles: Mapping[str, str]
     ambiguous_titles: frozenset[str]
+    honorifics: tuple[str, ...]
     possessive_suffixes: tuple[str, ...]
     birthday: re.Pattern[str] | None
     age: tuple[re.Pattern[str], ...]
@@ -247,6 +253,7 @@ class _Compiler:
 
     def __init__(self, name: str, text: str, data: LanguageFile, weekdays: list[str]) -> None:
         self.name, self.text = name, text
+        self.before, self.after = (r"(?<!\w)", r"(?!\w)") if data.word_boundaries else ("", "")
         numbers = sorted((re.escape(fold(w)) for w in data.numbers), key=len, reverse=True)
         self.macros = {
             "{num}": "(?:" + "|".join([r"\d+", *numbers]) + ")",
@@ -269,7 +276,8 @@ class _Compiler:
     def one(self, pattern: str, loc: tuple[Any, ...], named: tuple[str, ...] = ()
             ) -> re.Pattern[str]:
         try:
-            return re.compile(r"(?<!\w)(?:" + self.expand(pattern, named) + r")(?!\w)")
+            return re.compile(self.before + "(?:" + self.expand(pattern, named) + ")"
+                              + self.after)
         except re.error as exc:
             field = ".".join(str(p) for p in loc)
             raise LexiconError(f"{DATA_DIR}/{self.name}:{_line(self.text, loc)}: field "
@@ -280,8 +288,8 @@ class _Compiler:
             self.one(pattern, (*key.split("."), i))
         if not patterns:
             return None
-        return re.compile(r"(?<!\w)(?:" + "|".join(
-            f"(?:{self.expand(p)})" for p in patterns) + r")(?!\w)")
+        return re.compile(self.before + "(?:" + "|".join(
+            f"(?:{self.expand(p)})" for p in patterns) + ")" + self.after)
 
     def each(self, patterns: list[str], key: str, named: tuple[str, ...]
              ) -> tuple[re.Pattern[str], ...]:
@@ -345,6 +353,7 @@ def build_lexicon(language: str, text: str, name: str) -> Lexicon:
         greeting_fillers=frozenset(fold(w) for w in data.greeting_fillers),
         titles=titles,
         ambiguous_titles=frozenset(fold(t) for t in data.titles.ambiguous),
+        honorifics=tuple(sorted((fold(h) for h in data.honorifics), key=len, reverse=True)),
         possessive_suffixes=tuple(sorted(data.possessive_suffixes, key=len, reverse=True)),
         birthday=c.union(data.birthday_words, "birthday_words"),
         age=c.each(data.age, "age", ("{num}",)),

@@ -159,7 +159,8 @@ class NameChecker:
         roles, first = mention.roles, self.profile.first
         fix = first if first else None
         shown = self.text[mention.start:mention.end]
-        if "full" in roles or ("last" in roles and mention.addresses_by_first_name):
+        if ("full" in roles or ("last" in roles and mention.addresses_by_first_name)) \
+                and not self._formal_full_name(mention):
             yield self.check.finding(
                 "full_name", f"the full name {shown!r} is used where the first name would do",
                 mention.start, mention.end, fix=fix, field=mention.parts[0][1].field,
@@ -176,6 +177,16 @@ class NameChecker:
                 "last_name_alone", f"the last name {shown!r} is used alone; the first name "
                 "would do", mention.start, mention.end, fix=fix,
                 field=mention.parts[0][1].field, suggestion="use the first name")
+
+    def _formal_full_name(self, mention: Mention) -> bool:
+        """Family name, given name and an honorific ("김지은 고객님", "山田太郎様", "王芳女士"):
+        the formal address where the family name comes first (ja, ko, zh), not more of the
+        name than needed."""
+        if not self.lex.honorifics or mention.parts[0][0] not in {"last", "full"} \
+                or self.draft.language not in field_roles().surname_address_languages:
+            return False
+        after = fold(self.text[mention.end:mention.end + 16]).lstrip()
+        return after.startswith(self.lex.honorifics)
 
     def _after_chosen_title(self, mention: Mention) -> bool:
         """"Dear Dr Smith" when the profile's title is Dr: formal address as chosen."""

@@ -28,7 +28,8 @@ _DIGRAPHS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ":
 # Tokens that end a clause: the unit a personalized fact is counted with (see docs).
 CLAUSE_BREAKS = frozenset(".!?…,;:()[]—–\"“”«»„¿¡。！？，；：、")
 _ALNUM = re.compile(r"[^\W_]")
-_SENTENCE_END = re.compile(r"[.!?…。！？]+(?=\s|$)|\n")
+# Full-width 。！？ end a sentence where they stand (no space follows in ja, zh).
+_SENTENCE_END = re.compile(r"[.!?…]*[。！？]+|[.!?…]+(?=\s|$)|\n")
 _local = threading.local()
 
 
