@@ -289,6 +289,15 @@ class TestCjkWordWindows:
         assert "symbolism.white_gift" in codes(run(near, locale))
         assert "symbolism.white_gift" not in codes(run(far, locale))
 
+    @pytest.mark.parametrize(("locale", "text"), [
+        ("zh-CN", "白色运动鞋，送礼自用都合适。"),  # white sneakers; "a gift" is another clause
+        ("en-IN", "White sneakers, a great gift for Diwali."),
+        ("ja-JP", "白いスニーカー、プレゼントにも最適。"),
+    ])
+    def test_a_colour_does_not_modify_across_punctuation(self, run: Any, locale: str,
+                                                         text: str) -> None:
+        assert "symbolism.white_gift" not in codes(run(text, locale))
+
     def test_japanese_counters_are_found_inside_unspaced_text(self, run: Any) -> None:
         text = "母の日の贈り物に、人気のタオル4枚セットはいかがでしょうか。"
         finding = next(f for f in run(text, "ja-JP") if f.code == "symbolism.number_4")

@@ -134,8 +134,9 @@ def phrase(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
             if spec.order == "modifier" and scan.pack.language.adjective_position == "after":
                 window = Window(before=window.after, after=window.before)
             context = scan.near(hit, spec.context, window)
-            if context is None:
-                continue
+            if context is None or (spec.order == "modifier"
+                                   and _punctuated(scan.text, hit, context)):
+                continue  # a colour modifies a noun of its own clause ("白色运动鞋，送礼")
             values["context"] = scan.text[context.start:context.end]
         out.append(RuleMatch(rule, hit.start, hit.end, values))
     return out
