@@ -54,7 +54,7 @@ def test_a_span_outside_the_text_is_treated_as_a_crash():
 def test_clean_text_passes_with_a_reason():
     verdict = isolated_guard(ChecksPlugin(WordCheck("w", "cheap"))).check("A fine tent.")
     assert verdict.route is Route.PASS and verdict.findings == ()
-    assert verdict.reasons and verdict.timings.keys() == {"w"}
+    assert verdict.reasons and verdict.timings.keys() == {"w", "provenance"}
 
 
 def test_fixable_findings_revise_when_the_fixed_text_passes():

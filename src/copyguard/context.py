@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from functools import cached_property
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from spacy.tokens import Doc
@@ -26,28 +26,39 @@ class CheckContext:
         self.draft = draft
         self.guide = guide
         self.nlp = nlp
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[str, Future[Any]] = {}
         self._lock = threading.Lock()
 
     @property
     def text(self) -> str:
         return self.draft.text
 
-    @cached_property
+    @property
     def doc(self) -> Doc:
         """The draft tokenized by the language's spaCy pipeline (blank or trained)."""
-        return self.nlp.doc(self.draft.text, self.draft.language)
+        draft = self.draft
+        return self.memo("copyguard.doc", lambda: self.nlp.doc(draft.text, draft.language))
 
-    @cached_property
+    @property
     def personalized_spans(self) -> tuple[PersonalizedSpan, ...]:
         """Which words come from the recipient's data (see :mod:`copyguard.provenance`)."""
         from copyguard.provenance import personalized_spans
 
-        return personalized_spans(self)
+        return self.memo("copyguard.personalized_spans", lambda: personalized_spans(self))
 
     def memo(self, key: str, factory: Callable[[], T]) -> T:
+        """``factory()``, computed once per draft: the first caller computes it, later callers
+        wait for that result (or its exception). Only callers of the same key wait, so a
+        computation that hangs holds up no other."""
         with self._lock:
-            if key not in self._memo:
-                self._memo[key] = factory()
-            value: T = self._memo[key]
-            return value
+            future = self._memo.get(key)
+            owner = future is None
+            if future is None:
+                future = self._memo[key] = Future()
+        if owner:
+            try:
+                future.set_result(factory())
+            except BaseException as exc:
+                future.set_exception(exc)
+        value: T = future.result()
+        return value

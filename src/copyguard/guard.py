@@ -5,11 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import threading
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +21,7 @@ from copyguard.plugins import PluginHost, build_plugin_manager
 from copyguard.provenance import personalized_share
 from copyguard.registry import BrandRegistry, default_brand_dirs
 from copyguard.routing import CHECK_ERROR, RouteDecision, default_route
+from copyguard.runner import Runner, run_checks
 
 if TYPE_CHECKING:
     from copyguard.integrations.langchain import GuardedRunnable, GuardRunnable
@@ -42,52 +39,34 @@ def error_finding(check: str, category: Category, exc: BaseException) -> Finding
                            "the draft needs a human review")
 
 
-class _Run:
-    """Checks ``checks[start:]`` in order on a runner thread, writing into shared outcomes.
+class _Provenance(Check):
+    """Which words are personalized, computed with the checks so it shares their budget."""
 
-    The guard watches :meth:`deadline`; once abandoned, the run stops after the check it is in
-    and its late result is dropped.
-    """
+    name = "provenance"
+    category = Category.PERSONALIZATION
 
-    def __init__(self, checks: Sequence[Check], start: int, ctx: CheckContext, budget: float,
-                 outcomes: list[list[Finding] | BaseException | None],
-                 timings: dict[str, float]) -> None:
-        self.checks, self.current, self.ctx, self.budget = checks, start, ctx, budget
-        self.outcomes, self.timings = outcomes, timings
-        self.started = time.perf_counter()
-        self._lock = threading.Lock()
-        self._abandoned = False
+    def run(self, ctx: CheckContext) -> Iterable[Finding]:
+        _share(ctx)
+        return ()
 
-    def __call__(self) -> None:
-        for index in range(self.current, len(self.checks)):
-            check = self.checks[index]
-            with self._lock:
-                if self._abandoned:
-                    return
-                self.current, self.started = index, time.perf_counter()
-            outcome: list[Finding] | BaseException
-            try:
-                outcome = list(check.run(self.ctx))
-            except Exception as exc:
-                outcome = exc
-            with self._lock:
-                if self._abandoned:
-                    return
-                self.outcomes[index] = outcome
-                self.timings[check.name] = round((time.perf_counter() - self.started) * 1000, 3)
 
-    def deadline(self) -> float:
-        """When the check now running runs out of its budget."""
-        with self._lock:
-            return self.started + self.budget
+def _share(ctx: CheckContext) -> float:
+    return ctx.memo("copyguard.personalized_share",
+                    lambda: personalized_share(ctx.doc, ctx.personalized_spans))
 
-    def abandon_overdue(self) -> int | None:
-        """If the running check is past its budget, stop the run there and return its index."""
-        with self._lock:
-            if time.perf_counter() < self.started + self.budget:
-                return None
-            self._abandoned = True
-            return self.current
+
+_PROVENANCE = _Provenance()
+
+
+def _invalid(found: list[Finding], size: int) -> Exception | None:
+    """Why a check's output cannot be used, if it cannot."""
+    for finding in found:
+        if not isinstance(finding, Finding):
+            return TypeError(f"yielded {type(finding).__name__} {finding!r}, not a Finding")
+        if not 0 <= finding.start <= finding.end <= size:
+            return ValueError(f"finding {finding.code!r} has span {finding.start}:"
+                              f"{finding.end} outside the text (length {size})")
+    return None
 
 
 def apply_fixes(text: str, findings: Sequence[Finding]) -> str | None:
@@ -136,7 +115,7 @@ class Guard:
         self.max_chars = max_chars
         self.check_timeout = check_timeout
         # Checks run on these threads so a runaway check can be abandoned at its time budget.
-        self._runner = ThreadPoolExecutor(max_workers=32, thread_name_prefix="copyguard-check")
+        self._runner = Runner()
         # What a worker process needs to build the same guard (see copyguard.batch).
         self.config: dict[str, Any] = {
             "brand": brand, "brand_dirs": [str(d) for d in dirs], "models": models,
@@ -241,13 +220,9 @@ class Guard:
             findings.append(error_finding("nlp", Category.COMPLIANCE, exc))
         found, timings = self._run_checks(ctx)
         findings += found
-        spans: tuple[Any, ...] = ()
-        share = 0.0
-        try:
-            spans = ctx.personalized_spans
-            share = personalized_share(ctx.doc, spans)
-        except Exception as exc:
-            findings.append(error_finding("provenance", Category.PERSONALIZATION, exc))
+        provenance_failed = any(f.check == _PROVENANCE.name for f in found)
+        spans = () if provenance_failed else ctx.personalized_spans
+        share = 0.0 if provenance_failed else _share(ctx)
         findings = self._adjust(ctx, findings)
         decision = self._decide(draft, findings, resolved)
         route, reasons = decision.route, list(decision.reasons)
@@ -268,40 +243,16 @@ class Guard:
         return verdict
 
     def _run_checks(self, ctx: CheckContext) -> tuple[list[Finding], dict[str, float]]:
-        """Run every check on one runner thread; a check past its budget is abandoned there
-        and the checks after it continue on a fresh thread."""
-        checks = self.brands.checks_for(ctx.draft.brand)
-        outcomes: list[list[Finding] | BaseException | None] = [None] * len(checks)
-        timings: dict[str, float] = {}
-        index = 0
-        while index < len(checks):
-            run = _Run(checks, index, ctx, self.check_timeout, outcomes, timings)
-            future = self._runner.submit(run)
-            while True:
-                try:
-                    future.result(timeout=max(0.0, run.deadline() - time.perf_counter()))
-                    index = len(checks)
-                    break
-                except FutureTimeout:
-                    hung = run.abandon_overdue()
-                    if hung is None:
-                        continue  # that check finished in time; a later one is running
-                    outcomes[hung] = TimeoutError(
-                        f"took longer than its {self.check_timeout:g} s budget; abandoned")
-                    timings[checks[hung].name] = round(self.check_timeout * 1000, 3)
-                    index = hung + 1
-                    break
+        checks = [*self.brands.checks_for(ctx.draft.brand), _PROVENANCE]
+        outcomes, timings = run_checks(self._runner, checks, ctx, self.check_timeout)
         findings: list[Finding] = []
         size = len(ctx.draft.text)
         for check, outcome in zip(checks, outcomes, strict=True):
             if isinstance(outcome, list):
-                bad = [f for f in outcome if not 0 <= f.start <= f.end <= size]
-                if not bad:
-                    findings.extend(outcome)
-                    continue
-                outcome = ValueError(f"finding {bad[0].code!r} has span {bad[0].start}:"
-                                     f"{bad[0].end} outside the text (length {size})")
-            assert outcome is not None
+                outcome = _invalid(outcome, size) or outcome
+            if isinstance(outcome, list):
+                findings.extend(outcome)
+                continue
             log.error("check %s failed on draft %s", check.name, ctx.draft.id, exc_info=outcome)
             findings.append(error_finding(check.name, check.category, outcome))
             self.emit(CheckFailed(ctx.draft, check.name, f"{type(outcome).__name__}: {outcome}"))

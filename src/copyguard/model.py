@@ -226,7 +226,7 @@ class Verdict:
     """The outcome of checking one draft.
 
     ``reasons`` says in words why the draft got its route; ``timings`` holds milliseconds per
-    check.
+    check, plus ``provenance`` (finding the personalized words, shared by the checks).
     """
 
     draft: Draft
