@@ -303,6 +303,27 @@ def test_a_session_expiring_mid_edit_neither_loses_nor_applies_the_edit(
     assert trail(store, item_id)[-1] == (Action.EDITED, "alice")
 
 
+def test_an_edit_refused_because_the_item_was_decided_is_still_shown(
+        store: ReviewStore, alice: TestClient, bob: TestClient, clock: Clock) -> None:
+    item_id = store.submit(make_verdict("A cheap deal", "x3"))
+    token = csrf(alice.get(f"/items/{item_id}").text)
+    bob.post(f"/items/{item_id}/reject", data={"csrf_token": csrf(bob.get("/").text)})
+    late = alice.post(f"/items/{item_id}/edit", data={"csrf_token": token,
+                                                      "text": "Alice's <fair> deal"})
+    assert late.status_code == 409 and "already rejected" in late.text
+    assert '<textarea id="unsaved-text" rows="6" readonly>Alice&#39;s &lt;fair&gt; deal' \
+        in late.text
+    # the same after an expired session: the login brings it back, next to the decision
+    clock.advance(seconds=SESSION_TTL.total_seconds() + 1)
+    refused = alice.post(f"/items/{item_id}/edit", data={"csrf_token": token,
+                                                         "text": "Alice's second try"})
+    again = alice.post("/login", data={
+        "csrf_token": csrf(refused.text), "name": "alice", "password": PASSWORD,
+        "next": f"/items/{item_id}", "pending_text": "Alice's second try"})
+    assert again.status_code == 200 and "Alice&#39;s second try</textarea>" in again.text
+    assert store.get(item_id).edited_text is None
+
+
 def test_an_expired_session_on_a_decision_does_nothing(store: ReviewStore, alice: TestClient,
                                                        clock: Clock) -> None:
     item_id = store.submit(make_verdict("A cheap deal", "x2"))

@@ -245,7 +245,8 @@ class Console:
         return self.render(request, "item.html", status, session=session, item=item,
                            history=history, now=self.store.clock(), error=error,
                            notice=notice, edit_text=item.current_text if pending_text is None
-                           else pending_text, edit_version=edit_version, **_item_view(item))
+                           else pending_text, edit_version=edit_version, unsaved=pending_text,
+                           **_item_view(item))
 
     # -- actions --------------------------------------------------------------------------
 
