@@ -50,7 +50,9 @@ class ChecksPlugin:
 
 
 def isolated_guard(*plugins: object, **kwargs: Any) -> Guard:
-    """A guard with only the given plugins plus built-in routing (no heuristics, no packs)."""
+    """A guard with only the given plugins plus built-in routing (no heuristics, no packs);
+    time budgets are exact from the first draft on (no cold-start allowance)."""
+    kwargs.setdefault("cold_start_budgets", 1)
     return Guard(load_entrypoints=False, disabled_plugins=HEURISTIC_PLUGINS,
                  plugins=plugins, brand_dirs=kwargs.pop("brand_dirs", []), **kwargs)
 

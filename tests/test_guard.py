@@ -208,6 +208,17 @@ def test_a_check_past_its_time_budget_is_abandoned_and_fails_closed():
     assert verdict.route is Route.REVIEW
 
 
+class Hang(WordCheck):
+    def __init__(self) -> None:
+        super().__init__("hang", "x")
+
+    def run(self, ctx):
+        import time
+
+        time.sleep(1.5)
+        return iter(())
+
+
 def test_the_time_budget_is_per_check_and_checks_after_a_hung_one_still_run():
     import time
 
@@ -228,6 +239,32 @@ def test_the_time_budget_is_per_check_and_checks_after_a_hung_one_still_run():
     assert codes(verdict.findings) == ["before.word", "hung.check_error", "after.word"]
     assert verdict.timings["slow1"] >= 300 and verdict.timings["slow2"] >= 300
     assert verdict.timings["hung"] == 500
+
+
+def test_the_first_draft_of_a_language_gets_a_cold_start_allowance():
+    import time
+
+    class SlowFirst(WordCheck):
+        """Loads its data on first use, as the built-in checks do per language."""
+
+        def __init__(self) -> None:
+            super().__init__("slow_first", "x")
+            self.loaded: set[str] = set()
+
+        def run(self, ctx):
+            if ctx.draft.language not in self.loaded:
+                time.sleep(0.4)
+                self.loaded.add(ctx.draft.language)
+            return iter(())
+
+    guard = isolated_guard(ChecksPlugin(SlowFirst(), Hang()), check_timeout=0.2,
+                           cold_start_budgets=4)
+    guard.nlp.pipeline("en"), guard.nlp.pipeline("de")
+    first = guard.check("A tent")
+    assert codes(first.findings) == ["hang.check_error"]  # 0.4 s load within 4 budgets
+    assert "0.8 s budget" in first.findings[0].message  # a real hang is still abandoned
+    assert "0.2 s budget" in guard.check("A tent").findings[0].message  # warm: one budget
+    assert codes(guard.check("Ein Zelt", locale="de-DE").findings) == ["hang.check_error"]
 
 
 def test_loading_a_language_pipeline_does_not_count_against_a_checks_budget():

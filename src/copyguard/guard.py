@@ -30,6 +30,9 @@ log = logging.getLogger("copyguard")
 
 DEFAULT_MAX_CHARS = 100_000
 DEFAULT_CHECK_TIMEOUT = 10.0  # seconds one check may take on one draft
+# The first draft of a brand and language may load lexicons, analyzers and compiled guides:
+# its checks get this many budgets, so a busy machine's cold start is not taken for a hang.
+DEFAULT_COLD_START_BUDGETS = 6
 
 
 def error_finding(check: str, category: Category, exc: BaseException) -> Finding:
@@ -103,6 +106,7 @@ class Guard:
         models: Mapping[str, str] | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
         check_timeout: float = DEFAULT_CHECK_TIMEOUT,
+        cold_start_budgets: int = DEFAULT_COLD_START_BUDGETS,
         host: PluginHost | None = None,
     ) -> None:
         disabled_plugins = list(disabled_plugins)
@@ -114,13 +118,16 @@ class Guard:
         self.brand = brand
         self.max_chars = max_chars
         self.check_timeout = check_timeout
+        self.cold_start_budgets = cold_start_budgets
+        self._warm: set[tuple[str | None, str]] = set()  # (brand, language) checked once
         # Checks run on these threads so a runaway check can be abandoned at its time budget.
         self._runner = Runner()
         # What a worker process needs to build the same guard (see copyguard.batch).
         self.config: dict[str, Any] = {
             "brand": brand, "brand_dirs": [str(d) for d in dirs], "models": models,
             "load_entrypoints": load_entrypoints, "disabled_plugins": list(disabled_plugins),
-            "max_chars": max_chars, "check_timeout": check_timeout}
+            "max_chars": max_chars, "check_timeout": check_timeout,
+            "cold_start_budgets": cold_start_budgets}
         self._has_extra_plugins = bool(plugins)
         if brand is not None and self.brands.failed_pack(brand) is None:
             self.brands.get(brand)  # fail fast: unknown brand or invalid guide
@@ -244,7 +251,10 @@ class Guard:
 
     def _run_checks(self, ctx: CheckContext) -> tuple[list[Finding], dict[str, float]]:
         checks = [*self.brands.checks_for(ctx.draft.brand), _PROVENANCE]
-        outcomes, timings = run_checks(self._runner, checks, ctx, self.check_timeout)
+        warm = (ctx.draft.brand, ctx.draft.language)
+        budget = self.check_timeout * (1 if warm in self._warm else self.cold_start_budgets)
+        outcomes, timings = run_checks(self._runner, checks, ctx, budget)
+        self._warm.add(warm)
         findings: list[Finding] = []
         size = len(ctx.draft.text)
         for check, outcome in zip(checks, outcomes, strict=True):
