@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from copyguard.personalization.lexicon import Lexicon
+from copyguard.personalization.needles import Phrases
 
 _ORDINAL = r"(?:st|nd|rd|th|er|eme|ème|º|ª|o)?\.?"
 _NUMERIC = re.compile(r"(?<![\w/.\-])(\d{1,2})([./-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/\-]|\.\d)")
@@ -109,18 +110,18 @@ def relative_mentions(folded: str, lex: Lexicon, ref: date) -> Iterator[DateMent
                 center + timedelta(days=d) for d in (-1, 0, 1)))
 
 
-def _month_pattern(lex: Lexicon) -> re.Pattern[str] | None:
+def _month_pattern(lex: Lexicon) -> Phrases | None:
     return _month_patterns(frozenset(lex.months))[1] if lex.months else None
 
 
 @lru_cache(maxsize=64)
-def _month_patterns(months: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _month_patterns(months: frozenset[str]) -> tuple[Phrases, Phrases]:
     """Month names alone, and in a date ("14 May", "May 14th, 2026")."""
     names = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
-    return (re.compile(rf"(?<!\w)(?:{names})(?!\w)"), re.compile(
+    return (Phrases(re.compile(rf"(?<!\w)(?:{names})(?!\w)")), Phrases(re.compile(
         rf"(?<!\w)(?:(?P<d1>\d{{1,2}}){_ORDINAL}\s*(?:de |of |di |du )?(?P<m1>{names})\.?"
         rf"|(?P<m2>{names})\.?\s+(?P<d2>\d{{1,2}}){_ORDINAL})"
-        rf"(?:,?\s*(?:de |del |of )?(?P<y>\d{{4}}))?(?!\w)"))
+        rf"(?:,?\s*(?:de |del |of )?(?P<y>\d{{4}}))?(?!\w)")))
 
 
 def explicit_mentions(folded: str, lex: Lexicon, region: str | None) -> Iterator[DateMention]:

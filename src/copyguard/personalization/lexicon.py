@@ -22,6 +22,7 @@ from babel.dates import get_day_names, get_month_names
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from copyguard.errors import CopyguardError
+from copyguard.personalization.needles import Phrases
 from copyguard.personalization.text import fold, fold_pattern
 from copyguard.yamlpos import text_line
 
@@ -162,25 +163,25 @@ class Lexicon:
     months: Mapping[str, int]
     month_first_regions: frozenset[str]
     time: str
-    second_person: re.Pattern[str] | None
-    behaviour: re.Pattern[str] | None
-    greeting_end: re.Pattern[str] | None
-    gendered_greeting_end: re.Pattern[str] | None
+    second_person: Phrases | None
+    behaviour: Phrases | None
+    greeting_end: Phrases | None
+    gendered_greeting_end: Phrases | None
     greeting_fillers: frozenset[str]
     titles: Mapping[str, str]
     ambiguous_titles: frozenset[str]
     honorifics: tuple[str, ...]
     possessive_suffixes: tuple[str, ...]
-    birthday: re.Pattern[str] | None
-    age: tuple[re.Pattern[str], ...]
+    birthday: Phrases | None
+    age: tuple[Phrases, ...]
     relative_days: Mapping[str, int]
-    relative_day: re.Pattern[str] | None
-    past_weekday: tuple[re.Pattern[str], ...]
-    days_ago: tuple[tuple[re.Pattern[str], int], ...]
-    at_time: re.Pattern[str] | None
-    surveillance: Mapping[str, re.Pattern[str]]
-    winback: re.Pattern[str] | None
-    promo: re.Pattern[str] | None
+    relative_day: Phrases | None
+    past_weekday: tuple[Phrases, ...]
+    days_ago: tuple[tuple[Phrases, int], ...]
+    at_time: Phrases | None
+    surveillance: Mapping[str, Phrases]
+    winback: Phrases | None
+    promo: Phrases | None
 
     def number(self, text: str) -> int | None:
         text = " ".join(fold(text).split())
@@ -274,25 +275,25 @@ class _Compiler:
         return out
 
     def one(self, pattern: str, loc: tuple[Any, ...], named: tuple[str, ...] = ()
-            ) -> re.Pattern[str]:
+            ) -> Phrases:
         try:
-            return re.compile(self.before + "(?:" + self.expand(pattern, named) + ")"
-                              + self.after)
+            return Phrases(re.compile(self.before + "(?:" + self.expand(pattern, named) + ")"
+                                      + self.after))
         except re.error as exc:
             field = ".".join(str(p) for p in loc)
             raise LexiconError(f"{DATA_DIR}/{self.name}:{_line(self.text, loc)}: field "
                                f"{field!r}: bad pattern {pattern!r} ({exc})") from exc
 
-    def union(self, patterns: list[str], key: str) -> re.Pattern[str] | None:
+    def union(self, patterns: list[str], key: str) -> Phrases | None:
         for i, pattern in enumerate(patterns):  # compile one by one for precise errors
             self.one(pattern, (*key.split("."), i))
         if not patterns:
             return None
-        return re.compile(self.before + "(?:" + "|".join(
-            f"(?:{self.expand(p)})" for p in patterns) + ")" + self.after)
+        return Phrases(re.compile(self.before + "(?:" + "|".join(
+            f"(?:{self.expand(p)})" for p in patterns) + ")" + self.after))
 
     def each(self, patterns: list[str], key: str, named: tuple[str, ...]
-             ) -> tuple[re.Pattern[str], ...]:
+             ) -> tuple[Phrases, ...]:
         return tuple(self.one(p, (key, i), named) for i, p in enumerate(patterns))
 
 
@@ -307,11 +308,11 @@ def _cldr_names(language: str) -> tuple[dict[str, int], dict[str, int]]:
     return {fold(name): int(day) for day, name in days.items()}, months
 
 
-def _greeting_end(words: list[str]) -> re.Pattern[str] | None:
+def _greeting_end(words: list[str]) -> Phrases | None:
     if not words:
         return None
     alternatives = "|".join(sorted((re.escape(fold(w)) for w in words), key=len, reverse=True))
-    return re.compile(r"(?:^|[^\w])(?:" + alternatives + r")[\s,]*$")
+    return Phrases(re.compile(r"(?:^|[^\w])(?:" + alternatives + r")[\s,]*$"))
 
 
 @cache
@@ -346,7 +347,8 @@ def build_lexicon(language: str, text: str, name: str) -> Lexicon:
         weekdays=weekdays, months=months,
         month_first_regions=frozenset(r.upper() for r in data.month_first_regions),
         time=c.macros["{time}"],
-        second_person=re.compile(r"(?<!\w)(?:" + "|".join(you) + r")(?!\w)") if you else None,
+        second_person=Phrases(re.compile(r"(?<!\w)(?:" + "|".join(you) + r")(?!\w)"))
+        if you else None,
         behaviour=c.union(data.behaviour, "behaviour"),
         greeting_end=_greeting_end(data.greetings + data.gendered_greetings),
         gendered_greeting_end=_greeting_end(data.gendered_greetings),
