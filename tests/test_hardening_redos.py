@@ -252,3 +252,38 @@ def test_pack_catalog_names_are_matched_literally() -> None:
     unknown = {f.data["item"] for f in verdict.findings if f.code == "unknown_promoted_item"}
     assert unknown == {"(.*a){20}", r"^(\w+\s?)*$"}
 
+
+
+def report() -> None:
+    """Seconds per known ReDoS pattern: RE2 alone, and the whole brand check (prints a table),
+    with Python's backtracking ``re`` on tiny inputs for contrast."""
+    import re
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        for index, pattern in enumerate(LOADED):
+            write(Path(directory), f"redos-{index}.yaml", regex_guide(f"redos-{index}", pattern))
+        guard = Guard(brand_dirs=[Path(directory)], load_entrypoints=False,
+                      disabled_plugins=ONLY_BRAND)
+        print(f"{'pattern':32} {'input':9} {'RE2 s':>6} {'check s':>7}")
+        for pattern in REDOS:
+            for name, text in TEXTS.items():
+                started = time.perf_counter()
+                list(re2.compile(pattern).finditer(text))
+                engine = time.perf_counter() - started
+                check = "refused"
+                if pattern in LOADED:
+                    brand = f"redos-{LOADED.index(pattern)}"
+                    guard.check("warm up", brand=brand, channel="sms")
+                    started = time.perf_counter()
+                    guard.check(text, brand=brand, channel="sms")
+                    check = f"{time.perf_counter() - started:7.3f}"
+                print(f"{pattern:32} {name:9} {engine:6.3f} {check:>7}", flush=True)
+    for size in (16, 18, 20, 22):
+        started = time.perf_counter()
+        re.search("(a+)+$", "a" * size + "!")
+        print(f"Python re '(a+)+$' on 'a'*{size}+'!': {time.perf_counter() - started:.3f} s")
+
+
+if __name__ == "__main__":
+    report()
