@@ -36,7 +36,7 @@ _WHY = (
     (re.compile(r"invalid repetition size"), "a counted repetition may not exceed {1000}"),
     (re.compile(r"pattern too large"), "the pattern is too large for RE2"),
 )
-_PROBES = ("", "a", " a b ", "a\nb.")  # an empty match here means an empty match anywhere
+_PROBES = ("", "a", " a b ", "a\nb.")  # texts on which a pattern that can match empty does
 _ENGINE = ("guide patterns run on RE2, a linear-time engine without backtracking, so that no "
            "pattern can hang the guard")
 
