@@ -65,6 +65,7 @@ NEGATIVE = [
     ("en", "What is life like in prison? Our new podcast explains."),
     ("en", "Looking good for the summer? Our swimwear is 20% off."),
     ("en", "Shopping for your pregnant sister? Our bump-friendly range is here."),
+    ("en", "Case 1:\n? Male age 37\n? Diagnosed at age 23\n? Issued Standard"),  # ? = bullet
     ("en", "As you know family comes first, our group stays are 20% off."),
     ("de", "Frisch gebacken? Unser Brot kommt jeden Morgen."),
     ("de", "Was ist Diabetes? Unser Ratgeber erklärt es."),

@@ -256,8 +256,9 @@ class AttributeMatcher:
         question = self.lexicon.question
         if question is None or self._opener is None:
             return False
-        sentence = d.folded[start:end].strip()
-        if not sentence.rstrip("\"'”’)]").endswith("?") or \
+        sentence = d.folded[start:end].strip().rstrip("\"'”’)]")
+        # A question mark opening a line is a bullet ("? Diagnosed at 23" in a list).
+        if not sentence.endswith("?") or sentence[:-1].rstrip(" \t").endswith("\n") or \
                 d.words(start - 1, end) > question.max_words:
             return False
         return self._opener.match(sentence.lstrip(_LEADING)) is not None
