@@ -45,6 +45,8 @@ class SensitiveCheck(Check):
         yield from self._lexicon(ctx, matcher)
 
     def _recorded_values(self, ctx: CheckContext) -> Iterator[Finding]:
+        if not ctx.draft.recipient.sensitive:
+            return  # nothing recorded: no need to wait for the shared Presidio analysis
         for detection in detections(ctx):
             field = detection.field or ""
             if field.startswith(SENSITIVE_PREFIX):
