@@ -181,6 +181,7 @@ def comparable(verdict: Verdict) -> dict[str, Any]:
                 "recipient": {"profile": {"last_name": "x" * 5000, "": ""}}})
 @example(draft={"text": "Hi Maria", "recipient": {"last_active": "2026-11-20T21:04:00Z"},
                 "campaign": {"sent_at": "2026-11-22T09:00:00"}})
+@example(draft={"text": "//", "recipient": {"profile": {"last_name": "//"}}})  # long run, 10k
 def test_the_whole_check_is_sound_and_deterministic(guard: Guard, draft: dict[str, Any]) -> None:
     first = guard.check(draft)
     assert_sound(first)
