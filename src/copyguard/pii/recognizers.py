@@ -25,6 +25,7 @@ from copyguard.pii.data import load_model
 from copyguard.pii.text import fold
 
 DATE_OF_BIRTH = "DATE_OF_BIRTH"
+_DIGIT = re.compile(r"\d")
 ADDRESS = "ADDRESS"
 # Recipients of marketing mail are at least this old; a "birth date" later than that is a
 # coupon expiry or an order date, not a date of birth.
@@ -69,11 +70,12 @@ class ForeignPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
     """Valid numbers of other countries in their national format ("090-1234-5678" in an
     English draft). They keep Presidio's score (0.4), so they count only next to a context
     word (Presidio's own list, with "number", plus the language's). The matcher therefore
-    runs only on the stretches of text around such words.
+    runs only on digit groups close enough to such a word, one character of text around each.
     """
 
-    # A phone number is at most this long; longer stretches around a word cannot matter.
-    MAX_NUMBER_CHARS = 32
+    # A phone number has at least this many digits (see PHONE_NUMBER in entities.yaml).
+    MIN_DIGITS = 4
+    _GROUP = re.compile(r"[+(]?\d[\d \t().\-‐/]*\d")
 
     def __init__(self, supported_language: str, regions: tuple[str, ...],
                  context: list[str]) -> None:
@@ -84,28 +86,27 @@ class ForeignPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
 
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
-        results: list[RecognizerResult] = []
-        for start, end in self._windows(text):
+        results: dict[tuple[int, int], RecognizerResult] = {}
+        for start, end in self._slices(text):
             for result in super().analyze(text[start:end], entities,
                                           nlp_artifacts):  # type: ignore[arg-type]
                 result.start, result.end = result.start + start, result.end + start
-                results.append(result)
-        return results
+                results.setdefault((result.start, result.end), result)
+        return list(results.values())
 
-    def _windows(self, text: str) -> list[tuple[int, int]]:
-        """Merged stretches holding every number a context word is near enough to."""
+    def _slices(self, text: str) -> list[tuple[int, int]]:
+        """Each digit group (with one character around it) that a context word is near enough
+        to raise (the enhancer's window: PREFIX_CHARS before the number, SUFFIX_CHARS after)."""
         if self._context is None:
             return []
-        before = SUFFIX_CHARS + self.MAX_NUMBER_CHARS  # a number ending before the word
-        after = PREFIX_CHARS + self.MAX_NUMBER_CHARS   # a number starting after it
-        windows: list[tuple[int, int]] = []
-        for match in self._context.finditer(fold(text)):
-            start, end = max(0, match.start() - before), min(len(text), match.end() + after)
-            if windows and start <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], end)
-            else:
-                windows.append((start, end))
-        return windows
+        words = [w.span() for w in self._context.finditer(fold(text))]
+        slices = []
+        for group in self._GROUP.finditer(text) if words else ():
+            start, end = group.span()
+            if len(_DIGIT.findall(text, start, end)) >= self.MIN_DIGITS and any(
+                    start - PREFIX_CHARS <= we and ws <= end + SUFFIX_CHARS for ws, we in words):
+                slices.append((max(0, start - 1), min(len(text), end + 1)))
+        return slices
 
 
 class LuhnCardRecognizer(PatternRecognizer):  # type: ignore[misc]
