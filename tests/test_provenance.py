@@ -80,6 +80,14 @@ def test_purchased_items_match_through_inflection(guard: Guard, locale: str, ite
     assert found == [(mention, "purchases[0].item")]
 
 
+def test_a_stemmer_that_strips_prefixes_compares_every_word(guard: Guard) -> None:
+    """Words are stemmed lazily, and in most languages only words with the value's first
+    letter are compared; Indonesian strips prefixes ("membeli" is "beli"), so all are."""
+    found = spans_of(guard, "Kamu membeli tas baru.", "id-ID", recipient=recipient(
+        purchases=[{"item": "beli", "date": "2026-01-10"}]))
+    assert found == [("membeli", "purchases[0].item")]
+
+
 def test_item_names_match_through_light_paraphrase(guard: Guard) -> None:
     found = spans_of(guard, "Your Alpine Shell is ready for the first snow.", recipient=recipient(
         browsing=[{"item": "Alpine Shell jacket"}]))

@@ -13,12 +13,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property, lru_cache, partial
 from typing import Any, NamedTuple
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 from spacy.attrs import IDX, IS_STOP, LENGTH
 from spacy.tokens import Doc
 
-from copyguard.personalization.text import CLAUSE_BREAKS, fold, is_word_text, name_key, stem
+from copyguard.personalization.text import (
+    CLAUSE_BREAKS,
+    fold,
+    is_word_text,
+    keeps_initial,
+    name_key,
+    stem,
+)
 
 # Share of an item name's weight the draft must repeat to count as a (paraphrased) mention.
 PARAPHRASE_MIN = 0.6
@@ -45,7 +52,6 @@ class Word(NamedTuple):
     end: int
     text: str
     norm: str  # folded (see :func:`fold`)
-    stem: str
     key: str  # see :func:`name_key`
     has_digit: bool
     is_titlecase: bool
@@ -53,9 +59,16 @@ class Word(NamedTuple):
     clause: int
     is_stop: bool
     after_break: bool  # opens a sentence (after . ! ? or a line break)
+    language: str
+
+    @property
+    def stem(self) -> str:
+        """The Snowball stem, computed on first use (stemming is the costliest part of
+        reading a new word, and most words are never compared by stem)."""
+        return stem(self.norm, self.language)
 
 
-_FormsOf = tuple[str, str, str, bool, bool, bool]
+_FormsOf = tuple[str, str, bool, bool, bool]
 _MISSING: Any = object()
 _new_word = partial(tuple.__new__, Word)  # Word(...) without the Python-level __new__
 
@@ -69,8 +82,8 @@ def _forms(text: str, language: str) -> _FormsOf | None:
     ``None`` when the token is not a word."""
     if not is_word_text(text):
         return None
-    return (fold(text), stem(text, language), name_key(text),
-            any(c.isdigit() for c in text), text[:1].isupper(), text.isalpha())
+    return (fold(text), name_key(text), any(c.isdigit() for c in text), text[:1].isupper(),
+            text.isalpha())
 
 
 def _forms_table(language: str) -> dict[str, _FormsOf | None]:
@@ -119,7 +132,7 @@ def _words(doc: Doc, text: str) -> tuple[Word, ...]:
             opens = opens or token in SENTENCE_ENDS or "\n" in token
             continue
         words.append(_new_word((index, start, start + length, token, *forms, clause,
-                                is_stop == 1, opens)))
+                                is_stop == 1, opens, language)))
         opens = False
     return tuple(words)
 
@@ -159,10 +172,6 @@ class WordIndex:
         return name_key(self._norms)
 
     @cached_property
-    def _stems(self) -> str:
-        return self._joined(lambda w: w.stem)
-
-    @cached_property
     def _by_text(self) -> dict[str, list[int]]:
         out: dict[str, list[int]] = {}
         for position, word in enumerate(self.words):
@@ -174,23 +183,18 @@ class WordIndex:
         return out
 
     @cached_property
-    def _tables(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-        """Positions by folded form and by stem."""
-        by_norm: dict[str, list[int]] = {}
-        by_stem: dict[str, list[int]] = {}
-        for positions in self._by_text.values():
-            word = self.words[positions[0]]
-            by_norm.setdefault(word.norm, []).extend(positions)
-            by_stem.setdefault(word.stem, []).extend(positions)
-        return by_norm, by_stem
-
-    @property
     def by_norm(self) -> dict[str, list[int]]:
-        return self._tables[0]
+        by_norm: dict[str, list[int]] = {}
+        for positions in self._by_text.values():
+            by_norm.setdefault(self.words[positions[0]].norm, []).extend(positions)
+        return by_norm
 
-    @property
-    def by_stem(self) -> dict[str, list[int]]:
-        return self._tables[1]
+    @cached_property
+    def _by_initial(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for position, word in enumerate(self.words):
+            out.setdefault(word.norm[:1], []).append(position)
+        return out
 
     @cached_property
     def _by_name(self) -> dict[str, list[int]]:
@@ -200,27 +204,6 @@ class WordIndex:
             for form in _name_forms(word.norm, word.key, self.suffixes):
                 out.setdefault(form, []).extend(positions)
         return out
-
-    @cached_property
-    def _long_stems(self) -> dict[int, list[str]]:
-        """Distinct stems long enough to be compared by similarity, by length."""
-        out: dict[int, list[str]] = {}
-        for form in set(self._stems.split()):
-            if len(form) >= SIMILAR_MIN_LENGTH:
-                out.setdefault(len(form), []).append(form)
-        return out
-
-    def _similar_stems(self, stem: str) -> list[str]:
-        """The draft's stems :func:`same_stem` finds similar to ``stem``. Stems of very
-        different lengths cannot reach the ratio, so only close lengths are scored."""
-        if len(stem) < SIMILAR_MIN_LENGTH:
-            return []
-        slack = len(stem) * 3 // 10 + 1  # above (100 - STEM_SIMILAR) / STEM_SIMILAR * 2
-        choices = [form for length in range(len(stem) - slack, len(stem) + slack + 1)
-                   for form in self._long_stems.get(length, ())]
-        return [form for form, _, _ in process.extract(
-            stem, choices, scorer=fuzz.ratio, processor=None, score_cutoff=STEM_SIMILAR,
-            limit=None)]
 
     def norm_starts(self, value: Word) -> list[int]:
         """Positions of the words folded like ``value``."""
@@ -235,14 +218,14 @@ class WordIndex:
         return sorted({*self._by_name.get(value.norm, ()), *self._by_name.get(value.key, ())})
 
     def stem_starts(self, value: Word) -> list[int]:
-        """Positions of the words :func:`same_stem` accepts for ``value``."""
-        similar = self._similar_stems(value.stem)
-        if not (similar or value.stem in self._stems or value.norm in self._norms):
-            return []
-        found = {*self.by_stem.get(value.stem, ()), *self.by_norm.get(value.norm, ())}
-        for form in similar:
-            found.update(self.by_stem[form])
-        return sorted(found)
+        """Positions of the words :func:`same_stem` accepts for ``value``. Where the
+        language's stemmer keeps a word's first letter, only words with the value's first
+        letter are stemmed and compared."""
+        if keeps_initial(value.language):
+            candidates: Sequence[int] = self._by_initial.get(value.norm[:1], [])
+        else:
+            candidates = range(len(self.words))
+        return [p for p in candidates if same_stem(self.words[p], value)]
 
 
 @lru_cache(maxsize=65536)

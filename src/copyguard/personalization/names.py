@@ -16,8 +16,10 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from copyguard.checks import Check
@@ -128,6 +130,7 @@ class NameChecker:
         self.provenance, self.words, self.policy, self.lex = provenance, words, policy, lex
         self.profile = Profile.of(draft)
         self.mentions = mentions(provenance, draft.text)
+        self.mention_starts = [m.start for m in self.mentions]
         self.starts = [w.start for w in words]
 
     def findings(self) -> Iterator[Finding]:
@@ -285,21 +288,31 @@ class NameChecker:
         if word.norm in self.lex.ambiguous_titles and not word.is_titlecase:
             return False
         nxt = self.words[k + 1] if k + 1 < len(self.words) else None
-        if nxt is not None and nxt.clause == word.clause and any(
-                m.start == nxt.start for m in self.mentions):
+        if nxt is not None and nxt.clause == word.clause and self._mention_at(nxt.start):
             return True
         sentence_start = sentence_at(self.text, word.start)[0]
         if self.lex.greeting_end and self.lex.greeting_end.search(
                 fold(self.text[sentence_start:word.start])):
             return True
-        alone = all(w.clause != word.clause for w in self.words if w is not word)
-        return alone
+        return self._clause_sizes[word.clause] == 1  # alone in its clause
+
+    @cached_property
+    def _clause_sizes(self) -> Counter[int]:
+        return Counter(w.clause for w in self.words)
+
+    def _mention_at(self, start: int) -> bool:
+        index = bisect.bisect_left(self.mention_starts, start)
+        return index < len(self.mentions) and self.mention_starts[index] == start
 
     def _mention_after(self, word: Word) -> Mention | None:
-        """The name right after a title ("Mr. Smith"), if any."""
-        return next((m for m in self.mentions
-                     if m.start > word.end and self.text[word.end:m.start].strip(". ") == ""),
-                    None)
+        """The name right after a title ("Mr. Smith"), if any. (Only the first mention after
+        the title can be: a later one has that mention in between.)"""
+        index = bisect.bisect_right(self.mention_starts, word.end)
+        if index < len(self.mentions):
+            mention = self.mentions[index]
+            if self.text[word.end:mention.start].strip(". ") == "":
+                return mention
+        return None
 
     def _title_finding(self, start: int, end: int, mention: Mention | None) -> Finding:
         shown = self.text[start:end]

@@ -22,6 +22,10 @@ _SNOWBALL = {"ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de
              "nb": "norwegian", "ne": "nepali", "nl": "dutch", "no": "norwegian",
              "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian",
              "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish"}
+# Snowball stemmers that only change the end of a word (the first letter stays): "same stem"
+# implies "same first letter" there. (Arabic, Indonesian and Irish strip prefixes.)
+_SUFFIX_ONLY = frozenset({"ca", "da", "de", "en", "es", "fi", "fr", "it", "nb", "nl", "no",
+                          "pt", "ro", "ru", "sv"})
 # Letters also written as two letters ("Müller" / "Mueller"), for comparing names.
 _DIGRAPHS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe",
                            "å": "aa", "œ": "oe"})
@@ -71,6 +75,11 @@ def name_key(text: str) -> str:
 def stem(word: str, language: str) -> str:
     """The Snowball stem of a folded word (the folded word itself for other languages)."""
     return _stem(fold(word), language)
+
+
+def keeps_initial(language: str) -> bool:
+    """Whether a word and its stem always start with the same letter in ``language``."""
+    return language in _SUFFIX_ONLY or language not in _SNOWBALL
 
 
 @lru_cache(maxsize=65536)
