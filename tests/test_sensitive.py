@@ -13,7 +13,7 @@ from tests.sensitive_cases import CASES
 KEEP = {"copyguard.default_plugins.pii", "copyguard.default_plugins.sensitive",
         "copyguard.default_plugins.routing"}
 LOCALES = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "it": "it-IT", "es": "es-ES",
-           "pt": "pt-BR", "ru": "ru-RU"}
+           "pt": "pt-BR", "ru": "ru-RU", "ko": "ko-KR"}
 REQUIRED = {"health", "pregnancy", "sexual_orientation", "religion", "ethnicity",
             "political_opinion", "trade_union", "genetic_biometric", "criminal_record",
             "immigration", "financial_distress", "bereavement", "life_events"}
