@@ -276,9 +276,13 @@ class _Compiler:
 
     def one(self, pattern: str, loc: tuple[Any, ...], named: tuple[str, ...] = ()
             ) -> Phrases:
+        return Phrases(self._compile(pattern, loc, named))
+
+    def _compile(self, pattern: str, loc: tuple[Any, ...], named: tuple[str, ...] = ()
+                 ) -> re.Pattern[str]:
         try:
-            return Phrases(re.compile(self.before + "(?:" + self.expand(pattern, named) + ")"
-                                      + self.after))
+            return re.compile(self.before + "(?:" + self.expand(pattern, named) + ")"
+                              + self.after)
         except re.error as exc:
             field = ".".join(str(p) for p in loc)
             raise LexiconError(f"{DATA_DIR}/{self.name}:{_line(self.text, loc)}: field "
@@ -286,7 +290,7 @@ class _Compiler:
 
     def union(self, patterns: list[str], key: str) -> Phrases | None:
         for i, pattern in enumerate(patterns):  # compile one by one for precise errors
-            self.one(pattern, (*key.split("."), i))
+            self._compile(pattern, (*key.split("."), i))
         if not patterns:
             return None
         return Phrases(re.compile(self.before + "(?:" + "|".join(
