@@ -11,9 +11,9 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from copyguard.errors import InputError
 from copyguard.model import (
@@ -32,6 +32,20 @@ from copyguard.model import (
 LOCALE_RE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Z][a-z]{3})?(-([A-Za-z]{2}|[0-9]{3}))?$")
 
 
+def _utc_representable(value: dt.datetime) -> dt.datetime:
+    """An aware datetime must exist in UTC too (every check compares moments in UTC)."""
+    if value.tzinfo is not None:
+        try:
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValueError(f"{value.isoformat()} is out of range once converted to UTC "
+                             "(before year 1 or after year 9999)") from None
+    return value
+
+
+Moment = Annotated[dt.datetime, AfterValidator(_utc_representable)]
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
@@ -44,7 +58,7 @@ class PurchaseIn(_In):
 
 class BrowseIn(_In):
     item: str
-    at: dt.datetime | None = None
+    at: Moment | None = None
     count: int | None = None
 
 
@@ -56,7 +70,7 @@ class RecipientIn(_In):
     opt_outs: list[str] = []
     purchases: list[PurchaseIn] = []
     browsing: list[BrowseIn] = []
-    last_active: dt.datetime | None = None
+    last_active: Moment | None = None
     sensitive: dict[str, str] = {}
 
     def build(self) -> Recipient:
@@ -78,7 +92,7 @@ class CampaignIn(_In):
     tags: list[str] = []
     industry: str | None = None
     promoted_items: list[str] = []
-    sent_at: dt.datetime | None = None
+    sent_at: Moment | None = None
 
     def build(self) -> Campaign:
         return Campaign(self.id, tuple(self.tags), self.industry, tuple(self.promoted_items),
@@ -153,7 +167,8 @@ def parse_draft(data: Any, *, source: str | None = None, line: int | None = None
         error = exc.errors()[0]
         field = ".".join(str(p) for p in error["loc"]) or None
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise InputError(error["msg"] + more, source=source, line=line, field=field) from exc
+        message = error["msg"].removeprefix("Value error, ")
+        raise InputError(message + more, source=source, line=line, field=field) from exc
 
 
 def parse_line(raw: str, *, source: str, line: int) -> Draft:
