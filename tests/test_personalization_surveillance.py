@@ -150,6 +150,10 @@ NEGATIVE = [
     ("ja-JP", "今回のセールは3回目です。ぜひご覧ください。"),
     ("zh-CN", "本周末全场8折，积分3倍。查找您附近的门店。"),
     ("ko-KR", "이번 주말 전 품목 30% 할인! 포인트 3배 적립."),
+    # a count next to an invitation, not a report of what the reader did
+    ("ja-JP", "期間中は3回までご来店ください。"),
+    ("zh-CN", "每天可抽奖3次，点击查看详情。"),
+    ("ko-KR", "1번 출구로 나와서 방문하세요."),
     # where a store is, or an invitation for when the reader happens to be near
     ("en-US", "Our store is 300 feet from the station. When you're in the area, stop by."),
     ("en-US", "You're close to your next reward: 20 points to go."),
