@@ -139,10 +139,12 @@ class PiiCheck(Check):
                 continue
             if allow.allows_value(mention.name, PERSON):
                 continue
-            if mismatched is None:
-                mismatched = self._name_mismatches(ctx)
-            if any(mention.start < e and s < mention.end for s, e in mismatched):
-                continue  # personalization reports the misaddressed greeting (name_mismatch)
+            # personalization reports a misaddressed greeting (name_mismatch), always on a
+            # capitalized word: names in scripts without case are never among them
+            if any(c.isupper() for c in mention.name):
+                mismatched = self._name_mismatches(ctx) if mismatched is None else mismatched
+                if any(mention.start < e and s < mention.end for s, e in mismatched):
+                    continue
             yield self._person(ctx, mention, own)
 
     def _name_mismatches(self, ctx: CheckContext) -> list[tuple[int, int]]:

@@ -96,7 +96,7 @@ def _recognizers(language: str, regions: tuple[str, ...], trained: bool,
     ]
     if config is not None:
         found += [ForeignPhoneRecognizer(language, foreign_regions(regions),
-                                         context["PHONE_NUMBER"]),
+                                         context["PHONE_NUMBER"], regions[0]),
                   PhoneShapeRecognizer(language, context["PHONE_NUMBER"]),
                   LuhnCardRecognizer(language, context["CREDIT_CARD"]),
                   DateOfBirthRecognizer(language, context["DATE_OF_BIRTH"])]

@@ -14,7 +14,14 @@ from typing import Any
 
 import regex
 from babel.dates import get_month_names
-from phonenumbers import PhoneNumber, national_significant_number, region_code_for_number
+from phonenumbers import (
+    NumberParseException,
+    PhoneNumber,
+    is_valid_number,
+    national_significant_number,
+    parse,
+    region_code_for_number,
+)
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
@@ -70,7 +77,9 @@ class ForeignPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
     """Valid numbers of other countries in their national format ("090-1234-5678" in an
     English draft). They keep Presidio's score (0.4), so they count only next to a context
     word (Presidio's own list, with "number", plus the language's). The matcher therefore
-    runs only on digit groups close enough to such a word, one character of text around each.
+    runs only on digit groups close enough to such a word, one character of text around each,
+    and not on a group that is a valid number of the draft's home region (the regional
+    recognizer reports those whatever the context).
     """
 
     # A phone number has at least this many digits (see PHONE_NUMBER in entities.yaml).
@@ -78,11 +87,12 @@ class ForeignPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
     _GROUP = re.compile(r"[+(]?\d[\d \t().\-‐/]*\d")
 
     def __init__(self, supported_language: str, regions: tuple[str, ...],
-                 context: list[str]) -> None:
+                 context: list[str], home_region: str | None = None) -> None:
         words = sorted({*PhoneRecognizer.CONTEXT, *context})
         super().__init__(supported_language=supported_language, supported_regions=regions,
                          context=words, name="ForeignPhoneRecognizer")
         self._context = context_regex(tuple(words), True)  # any spelling the enhancer finds
+        self._home_region = home_region
 
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
@@ -104,9 +114,18 @@ class ForeignPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
         for group in self._GROUP.finditer(text) if words else ():
             start, end = group.span()
             if len(_DIGIT.findall(text, start, end)) >= self.MIN_DIGITS and any(
-                    start - PREFIX_CHARS <= we and ws <= end + SUFFIX_CHARS for ws, we in words):
+                    start - PREFIX_CHARS <= we and ws <= end + SUFFIX_CHARS for ws, we in words
+            ) and not self._home_number(group.group()):
                 slices.append((max(0, start - 1), min(len(text), end + 1)))
         return slices
+
+    def _home_number(self, group: str) -> bool:
+        if self._home_region is None:
+            return False
+        try:
+            return bool(is_valid_number(parse(group, self._home_region)))
+        except NumberParseException:
+            return False
 
 
 class LuhnCardRecognizer(PatternRecognizer):  # type: ignore[misc]
