@@ -66,6 +66,7 @@ NEGATIVE = [
     ("en", "It was sold as a Latina-inspired fragrance in the nineties."),
     ("en", "I was granted asylum as a refugee and started this shop."),
     ("en", "Reduce your risk of heart disease with our oats."),
+    ("en", "Whether you're Buddhist, Hindu or Muslim, our calendar has every holiday."),
     ("en", "What is life like in prison? Our new podcast explains."),
     ("en", "Looking good for the summer? Our swimwear is 20% off."),
     ("en", "Shopping for your pregnant sister? Our bump-friendly range is here."),

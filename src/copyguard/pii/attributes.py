@@ -221,8 +221,11 @@ class AttributeMatcher:
         for ms, me in markers:
             if ms < e and s < me:
                 return d.text[ms:me]  # the term names the reader ("sorry for your loss")
-        # "your DNA": a marker right before the term wins over a cause word nearby ("risk")
-        attached = any(me <= s and d.words(me, s) == 0 for _, me in markers)
+        # "your DNA": a possessive right before the term wins over a cause word nearby
+        # ("risk"); "whether you're Buddhist, ..." does not
+        attached = self._possessives is not None and any(
+            me <= s and d.words(me, s) == 0 and self._possessives.fullmatch(d.folded, ms, me)
+            for ms, me in markers)
         if not attached and self._neutral.search(d.folded, max(start, s - 60),
                                                  min(end, e + 60)):
             return None
