@@ -10,12 +10,14 @@ DISCLAIMER = "Plan details and exclusions apply."
 SENT = {"sent_at": "2026-11-22T09:00:00"}
 MARIA = {"profile": {"first_name": "Maria", "city": "Denver"}, "consents": ["personalization"],
          "purchases": [{"item": "Trailblazer Hiking Boots", "date": "2025-01-10"}]}
-# 7 of 30 words come from the recipient (23%): over Northwind's 20% and Civica's 10%,
+# 7 of 29 words come from the recipient (24%): over Northwind's 20% and Civica's 10%,
 # under the default 25%
-SHARE_23 = ("Your Trailblazer Hiking Boots deserve a partner. Our new rain shell keeps you dry on "
-            "every trail. It packs small and weighs almost nothing. The hood fits over a helmet.")
-# 7 of 42 words (17%): over Civica's cap only
-SHARE_16 = (SHARE_23 + " The zips work with gloves on. Take it on your next hike.")
+SHARE_23 = ("Maria, your Trailblazer Hiking Boots and your Denver trails deserve a partner. Our "
+            "new rain shell keeps you dry on every trail. It packs small and weighs almost "
+            "nothing.")
+# 7 of 47 words (15%): over Civica's cap only
+SHARE_16 = (SHARE_23 + " The hood fits over a helmet. The zips work with gloves on. Take it on "
+            "your next hike.")
 THREE_FACTS = ("Maria, the trails around Denver are calling, and your Trailblazer Hiking Boots are "
                "ready. Our new rain shell keeps you dry on every trail, packs small and weighs "
                "almost nothing, so it fits in any pack you own. Take it on your next long hike "
@@ -34,6 +36,8 @@ def run(guard, text, brand, **context):
 
 
 def test_share_caps_per_brand(guard):
+    assert round(run(guard, SHARE_23, None).personalized_share, 2) == 0.24
+    assert round(run(guard, SHARE_16, None).personalized_share, 2) == 0.15
     assert "share_exceeded" in codes(run(guard, SHARE_23, "northwind", channel="sms"))
     assert "share_exceeded" not in codes(run(guard, SHARE_23, None, channel="sms"))
     assert "share_exceeded" not in codes(run(guard, SHARE_16, "northwind", channel="sms"))
