@@ -45,15 +45,17 @@ class PiiCheck(Check):
         text, guide = ctx.text, ctx.guide.guide
         yield from self._coverage(ctx.draft.language)
         allow = brand_allow_list(guide)
-        brand_urls = allow.brand_urls(text)
         found = [d for d in detections(ctx) if not (d.field or "").startswith(SENSITIVE_PREFIX)]
+        brand_urls: list[tuple[int, int]] | None = None
         for detection in found:
             if detection.entity == PERSON:
                 continue
             if detection.field:
                 if not self._formal_address(ctx, detection):
                     yield self._own_data(ctx, detection)
-            elif not self._allowed(text, detection, allow, brand_urls):
+                continue
+            brand_urls = allow.brand_urls(text) if brand_urls is None else brand_urls
+            if not self._allowed(text, detection, allow, brand_urls):
                 yield self._generic(ctx, detection)
         taken = [(d.start, d.end) for d in found if d.entity != PERSON]
         ner = [NameMention(d.start, d.end, text[d.start:d.end], "ner")

@@ -82,8 +82,10 @@ class ForeignPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
     recognizer reports those whatever the context).
     """
 
-    # A phone number has at least this many digits (see PHONE_NUMBER in entities.yaml).
-    MIN_DIGITS = 4
+    # Another country's national number in copy has an area or mobile prefix: at least this
+    # many digits (a 4-digit "valid" DE or 5-digit KR number next to "number" is an order or
+    # ticket number).
+    MIN_DIGITS = 7
     _GROUP = re.compile(r"[+(]?\d[\d \t().\-‐/]*\d")
 
     def __init__(self, supported_language: str, regions: tuple[str, ...],
@@ -115,7 +117,8 @@ class ForeignPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
             start, end = group.span()
             if len(_DIGIT.findall(text, start, end)) >= self.MIN_DIGITS and any(
                     start - PREFIX_CHARS <= we and ws <= end + SUFFIX_CHARS for ws, we in words
-            ) and not self._home_number(group.group()):
+            ) and not PhoneShapeRecognizer.DATE_LIKE.match(group.group().strip()) \
+                    and not self._home_number(group.group()):
                 slices.append((max(0, start - 1), min(len(text), end + 1)))
         return slices
 
@@ -162,7 +165,7 @@ class PhoneShapeRecognizer(PatternRecognizer):  # type: ignore[misc]
         r"(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?(?![\w,/-]?\d)",
         r"(?<![\w+./-])(?:\+|00)?\d{8,13}(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?(?![\w.,/-]?\d)",
     )
-    _DATE_LIKE = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[:.]\d{2})$")
+    DATE_LIKE = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[:.]\d{2})$")
     _DECIMAL = re.compile(r"^\d+[.,]\d{1,2}$")
 
     def __init__(self, supported_language: str, context: list[str]) -> None:
@@ -175,7 +178,7 @@ class PhoneShapeRecognizer(PatternRecognizer):  # type: ignore[misc]
         digits = sum(c.isdigit() for c in pattern_text.split("x")[0].split("ext")[0])
         if not 7 <= digits <= 15:
             return False
-        if self._DATE_LIKE.match(pattern_text) or self._DECIMAL.match(pattern_text):
+        if self.DATE_LIKE.match(pattern_text) or self._DECIMAL.match(pattern_text):
             return False
         return None  # plausible: keep the pattern score, context decides
 
