@@ -27,6 +27,10 @@ MODELS_ENV = "COPYGUARD_SPACY_MODELS"
 _BLANK_CONFIG: Mapping[str, dict[str, Any]] = {
     "ko": {"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}},
 }
+# SudachiPy (spaCy's Japanese tokenizer) refuses input over 49,149 bytes; longer text is
+# tokenized in pieces cut after a sentence end or line break.
+_MAX_BYTES: Mapping[str, int] = {"ja": 49_149}
+_BREAKS = "\n。！？!?"
 _TRAINED_SUFFIXES = ("core_web_lg", "core_web_md", "core_web_sm", "core_news_lg",
                      "core_news_md", "core_news_sm")
 
@@ -41,6 +45,19 @@ def _offline_tldextract() -> None:
     if tld.TLD_EXTRACTOR.suffix_list_urls:
         tld.TLD_EXTRACTOR = tld.TLDExtract(suffix_list_urls=(), cache_dir=None,
                                            fallback_to_snapshot=True)
+
+
+def _chunks(text: str, limit: int) -> list[str]:
+    """``text`` cut into pieces of at most ``limit`` UTF-8 bytes, after a break if one is near."""
+    pieces, start = [], 0
+    while start < len(text):
+        end = start + limit // 4  # at most 4 bytes a character: always within the limit
+        if end < len(text):
+            cut = max(text.rfind(mark, start, end) for mark in _BREAKS)
+            end = cut + 1 if cut > start + limit // 16 else end
+        pieces.append(text[start:end])
+        start = end
+    return pieces
 
 
 def models_from_env() -> dict[str, str]:
@@ -93,7 +110,11 @@ class NlpService:
         return None
 
     def doc(self, text: str, language: str) -> Doc:
-        return self.pipeline(language)(text)
+        nlp = self.pipeline(language)
+        limit = _MAX_BYTES.get(language)
+        if limit is None or len(text.encode("utf-8")) <= limit:
+            return nlp(text)
+        return Doc.from_docs([nlp(part) for part in _chunks(text, limit)], ensure_whitespace=False)
 
     def presidio_engine(self, language: str) -> Any:
         """A Presidio ``NlpEngine`` over our pipeline for ``language`` (no download, ever)."""
