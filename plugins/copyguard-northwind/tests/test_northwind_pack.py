@@ -47,6 +47,25 @@ def test_pii_findings_on_product_names_are_dropped(make_draft):
     assert copyguard_northwind.adjust_finding(draft, brand, None) is None
 
 
+def test_the_catalog_is_scanned_once_per_draft_not_once_per_finding(make_draft, monkeypatch):
+    calls = []
+    catalog = copyguard_northwind.CATALOG
+
+    class Counting:
+        def mentions(self, text):
+            calls.append(text)
+            return catalog.mentions(text)
+
+    monkeypatch.setattr(copyguard_northwind, "CATALOG", Counting())
+    text = "Ask Anna Berg, Jonas Weber or Lea Roth about the Ridgeline Rain Shell. " * 50
+    draft = make_draft(text, brand="northwind")
+    for start in range(0, len(text) - 10, 7):
+        finding = Finding("pii", "OTHER_PERSON", Category.PII, Severity.WARNING, "a name", start,
+                          start + 9)
+        copyguard_northwind.adjust_finding(draft, finding, None)
+    assert len(calls) == 1
+
+
 def test_unknown_promoted_item_is_flagged_where_the_copy_names_it(northwind, make_draft):
     text = f"Meet the Skyline Ultra Jacket, new this spring. {TAGLINE}"
     draft = make_draft(text, brand="northwind",
