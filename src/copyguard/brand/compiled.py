@@ -460,33 +460,14 @@ class _Cover:
         return index >= 0 and self._reach[index] >= end
 
 
-_PRELOAD = threading.Lock()
-_preloading: list[threading.Thread] = []
-
-
-def _preload() -> None:
-    from copyguard.brand import readability
-
-    inflection.preload()
-    formal_address()
-    _emoji_spans("🎉")
-    readability.score("flesch_kincaid_grade", "Warm up the reading level.", "en")
-
-
 class GuideCache:
     """Compiled guides by (digest, locale, channel), least recently used evicted.
 
-    Building one starts loading the data compiled guides need (LemmInflect's lexicon, emoji
-    and hyphenation data: seconds when the machine is busy) on a background thread, once per
-    process, so that the first draft's brand check does not spend its time budget on it.
+    The first compile loads LemmInflect's lexicon and emoji data (seconds on a busy machine);
+    the guard gives each brand and language's first draft a cold-start allowance for it.
     """
 
     def __init__(self, size: int = 128) -> None:
-        with _PRELOAD:
-            if not _preloading:
-                _preloading.append(threading.Thread(target=_preload, daemon=True,
-                                                    name="copyguard-brand-preload"))
-                _preloading[0].start()
         self._size = size
         self._items: OrderedDict[tuple[str, str, str], CompiledGuide] = OrderedDict()
         self._lock = threading.Lock()

@@ -33,13 +33,6 @@ def _lemma(word: str) -> str:
     return word
 
 
-def preload() -> None:
-    """Load LemmInflect's lexicon (seconds on a busy machine) so the first draft's check,
-    which runs under a time budget, does not pay for it."""
-    _inflections("cheap")
-    _lemma("cheaper")
-
-
 def _split_last(phrase: str) -> tuple[str, str] | None:
     head, _, last = phrase.rpartition(" ")
     if not last.isalpha() or not last.isascii():
