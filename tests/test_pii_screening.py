@@ -99,3 +99,11 @@ def test_values_absent_from_the_draft_build_nothing() -> None:
     found = profile_recognizers(recipient, "en", "GB", "Ms Müller, about your diabetes")
     assert {r.supported_entities[0] for r in found} == {"profile.last_name",
                                                         "sensitive.health"}
+
+
+@pytest.mark.parametrize("value", ["//", "-", " . ", "Maria //", "@@"])
+def test_values_without_letters_or_digits_are_not_looked_for(guard: Guard, value: str) -> None:
+    for field in ("last_name", "email", "phone", "address", "birth_date", "iban"):
+        verdict = guard.check(f"Hi {value} //", locale="en-US",
+                              recipient={"profile": {field: value}})
+        assert not [f for f in verdict.findings if f.code == "check_error"]
