@@ -1,7 +1,8 @@
 """Evaluate the `pii` and `sensitive` checks on the third-party data in ../shared/evaldata.
 
-    /work/venv/bin/python benchmarks/eval_pii.py            # everything, markdown tables
-    /work/venv/bin/python benchmarks/eval_pii.py --only synth --show 20
+    .venv/bin/python benchmarks/eval_pii.py            # everything, markdown tables
+    .venv/bin/python benchmarks/eval_pii.py --only synth --show 20
+    .venv/bin/python benchmarks/eval_pii.py --only checks   # per-check cost, run.py's drafts
 
 1. presidio-research ``synth_dataset_v2.json``: precision and recall per entity type.
    A detection counts when it overlaps a gold span of the same type (labels mapped:
@@ -16,7 +17,11 @@
    which copyguard uses, is the one scored (see ``DEFAULT_LENIENCY``).
 3. False-positive rates: the share of real messages (SpamAssassin spam and commercial "hard
    ham", SMS Spam Collection spam and ham) on which `pii` (severity warning or worse) or
-   `sensitive` reports anything. These corpora hold no labels, so every finding counts.
+   `sensitive` reports anything. Sensitive findings count as false unless the hand review
+   (sensitive_fp_review.csv) marks the message as a true reader-directed attribute.
+4. Cost: ``speed`` times a full check of three short drafts; ``checks`` reports the `pii` and
+   `sensitive` check times (``Verdict.timings``) of a full default guard on the English drafts
+   of benchmarks/run.py (the same drafts as ``run.py --quick``).
 
 The checks run exactly as in production: a Guard with only the pii and sensitive plugins.
 """
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import json
 import logging
 import sys
@@ -273,6 +279,41 @@ def eval_speed(guard: Guard, rounds: int = 200) -> dict[str, tuple[float, float]
     return results
 
 
+def eval_checks(rounds: int = 3) -> dict[str, list[float]]:
+    """pii, sensitive and their sum (ms) per English draft of benchmarks/run.py."""
+    from copyguard.io import coerce_draft
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    run = importlib.import_module("run")  # the suite's drafts: fixtures, SpamAssassin, SMS
+
+    guard = Guard(brand_dirs=[ROOT / "brand_guides"])
+    drafts = [guard.prepare(coerce_draft(d)) for d in run.load_drafts(150)]
+    english = [d for d in drafts if d.language == "en"]
+    for draft in drafts[:20]:  # warm-up
+        guard.check(draft)
+    times: dict[str, list[float]] = {"pii": [], "sensitive": [], "pii + sensitive": []}
+    for _ in range(rounds):
+        for draft in english:
+            timings = guard.check(draft).timings
+            pii, sensitive = timings.get("pii", 0.0), timings.get("sensitive", 0.0)
+            for key, value in zip(times, (pii, sensitive, pii + sensitive), strict=True):
+                times[key].append(value)
+    return times
+
+
+def print_checks(times: dict[str, list[float]]) -> None:
+    print("\n### Check cost on the English drafts of benchmarks/run.py (full default guard)\n")
+    print("| check | drafts × rounds | p50 ms | p95 ms | p99 ms |")
+    print("|---|---:|---:|---:|---:|")
+    for name, values in times.items():
+        ordered = sorted(values)
+
+        def at(q: float, ordered: list[float] = ordered) -> float:
+            return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+        print(f"| {name} | {len(ordered)} | {at(0.5):.2f} | {at(0.95):.2f} | {at(0.99):.2f} |")
+
+
 def print_speed(results: dict[str, tuple[float, float]]) -> None:
     print("\n### Per-draft cost after warm-up (pii + sensitive, short drafts)\n")
     print("| locale | characters | median ms | p95 ms |")
@@ -333,7 +374,7 @@ def print_false_positives(stats: dict[str, dict[str, Any]], show: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("synth", "testcases", "fp", "speed"),
+    parser.add_argument("--only", choices=("synth", "testcases", "fp", "speed", "checks"),
                         action="append")
     parser.add_argument("--locale", default="en", help="locale for the synthetic sentences")
     parser.add_argument("--limit", type=int, help="only the first N real messages")
@@ -360,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
         print_false_positives(stats, args.show)
     if "speed" in parts:
         print_speed(eval_speed(guard))
+    if "checks" in parts:
+        print_checks(eval_checks())
     print(f"\n(run time {time.perf_counter() - started:.0f} s)")
     return 0
 
