@@ -107,3 +107,12 @@ def test_values_without_letters_or_digits_are_not_looked_for(guard: Guard, value
         verdict = guard.check(f"Hi {value} //", locale="en-US",
                               recipient={"profile": {field: value}})
         assert not [f for f in verdict.findings if f.code == "check_error"]
+
+
+@pytest.mark.parametrize(("text", "last_name"), [("인기 상품 최대 30% 할인.", "최"),
+                                                ("李子新品上市。", "李")])
+def test_one_character_family_names_are_not_looked_for(guard: Guard, text: str,
+                                                       last_name: str) -> None:
+    verdict = guard.check(text, locale="ko-KR" if last_name == "최" else "zh-CN",
+                          recipient={"profile": {"last_name": last_name}})
+    assert not [f for f in verdict.findings if f.field == "profile.last_name"]

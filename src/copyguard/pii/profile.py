@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from copyguard.model import Recipient, Severity
 from copyguard.pii.data import load_model
 from copyguard.pii.recognizers import address_data
-from copyguard.pii.screen import Anchor, Reduced, any_of, digits, letters
+from copyguard.pii.screen import Anchor, Reduced, any_of, digits
 from copyguard.pii.text import fold, has_cjk, tolerant_pattern
 
 SENSITIVE_PREFIX = "sensitive."
@@ -131,8 +131,8 @@ def _recognizer(field: str, match: str, value: str, language: str,
 def value_patterns(match: str, value: str, language: str, region: str | None) -> list[str]:
     """Regexes (case-insensitive) finding ``value`` in copy, per matching strategy."""
     value = value.strip()
-    if len(letters(value)) < 2:
-        return []  # fewer than two letters or digits ("//", "-"): nothing to look for
+    if _alnum(value) < 2:
+        return []  # fewer than two letters or digits ("//", "-", "李"): nothing to look for
     if match == "phone":
         return [_phone_pattern(value, region)]
     if match == "account":
@@ -151,7 +151,7 @@ def value_anchors(match: str, value: str) -> tuple[Anchor, ...]:
     """What every match of :func:`value_patterns` contains (see :mod:`copyguard.pii.screen`):
     the value is looked for only in a draft where one of these anchors holds."""
     value = value.strip()
-    if len(letters(value)) < 2:
+    if _alnum(value) < 2:
         return ()
     if match == "phone":  # the national number's last digits end every match
         tail = digits(_EXTENSION.sub("", value))[-4:]
@@ -178,7 +178,12 @@ def _name_patterns(value: str) -> list[str]:
 def _name_words(value: str) -> list[str]:
     """The words after the first of a multi-word name, except particles ("da", "von")."""
     words = [w for w in re.split(r"[\s,]+", value) if w]
-    return [w for w in words[1:] if len(letters(w)) > 1 and fold(w) not in _NAME_PARTICLES]
+    return [w for w in words[1:] if _alnum(w) > 1 and fold(w) not in _NAME_PARTICLES]
+
+
+def _alnum(value: str) -> int:
+    """How many letters and digits ``value`` has (a Hangul syllable counts once)."""
+    return sum(c.isalnum() for c in value)
 
 
 def _phone_pattern(value: str, region: str | None) -> str:
