@@ -29,6 +29,7 @@ from copyguard import (
 from copyguard.model import Campaign, Recipient, frozen_map
 from copyguard.plugins import PluginHost, build_plugin_manager
 from copyguard.review import ReviewDecision, ReviewStore, open_store
+from copyguard.review.accounts import Accounts
 from tests.helpers import HEURISTIC_PLUGINS, ChecksPlugin, WordCheck
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -166,3 +167,10 @@ def web_login(client: TestClient, name: str = "alice", password: str = PASSWORD,
                                            "password": password, "next": next_path})
     assert response.status_code == 200, response.text
     return client
+
+
+def add_reviewers(store: ReviewStore, *names: str) -> None:
+    """Reviewer accounts with ``PASSWORD`` (a low hashing cost: fast tests)."""
+    accounts = Accounts(store, password_cost=2**14)
+    for name in names:
+        accounts.add_reviewer(name, PASSWORD)

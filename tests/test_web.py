@@ -18,6 +18,7 @@ from copyguard.review.web.throttle import LoginThrottle
 from tests.review_support import (
     BACKENDS,
     PASSWORD,
+    add_reviewers,
     csrf,
     finding,
     fresh_store,
@@ -37,9 +38,7 @@ def guard() -> Guard:
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ReviewStore]:
     with fresh_store(str(request.param), tmp_path) as opened:
-        accounts = Accounts(opened, password_cost=2**14)
-        accounts.add_reviewer("alice", PASSWORD)
-        accounts.add_reviewer("bob", PASSWORD)
+        add_reviewers(opened, "alice", "bob")
         yield opened
 
 

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp
 
 from copyguard import Category, Guard, Route, Severity
 from copyguard.review import Action, ReviewStore, Status
-from copyguard.review.accounts import SESSION_TTL, Accounts
+from copyguard.review.accounts import SESSION_TTL
 from copyguard.review.models import reviewers, sessions
 from copyguard.review.passwords import verify_password
 from copyguard.review.web.app import SESSION_COOKIE, create_app
@@ -27,6 +27,7 @@ from tests.review_support import (
     BACKENDS,
     PASSWORD,
     Clock,
+    add_reviewers,
     csrf,
     finding,
     fresh_store,
@@ -96,9 +97,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock,
           ) -> Iterator[ReviewStore]:
     with fresh_store(str(request.param), tmp_path) as opened:
         opened.clock = clock
-        accounts = Accounts(opened, password_cost=2**14)
-        accounts.add_reviewer("alice", PASSWORD)
-        accounts.add_reviewer("bob", PASSWORD)
+        add_reviewers(opened, "alice", "bob")
         yield opened
 
 
