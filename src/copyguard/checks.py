@@ -23,6 +23,12 @@ class Check(ABC):
 
     name: ClassVar[str]
     category: ClassVar[Category]
+    #: Whether :meth:`run` may wait (on I/O, a service, a lock, another thread). A blocking
+    #: check runs on a runner thread that the guard abandons at the check's time budget. Set
+    #: it to ``False`` for a check that only computes: it then runs on the calling thread,
+    #: with no thread hand-off, and is stopped at its budget by an exception raised in it
+    #: (:mod:`copyguard.watchdog`), so it must not catch ``BaseException``.
+    blocking: ClassVar[bool] = True
 
     @abstractmethod
     def run(self, ctx: CheckContext) -> Iterable[Finding]:

@@ -47,6 +47,7 @@ class _Provenance(Check):
 
     name = "provenance"
     category = Category.PERSONALIZATION
+    blocking = False
 
     def run(self, ctx: CheckContext) -> Iterable[Finding]:
         _share(ctx)

@@ -1,10 +1,12 @@
 """Running a draft's checks with a time budget per check.
 
-All checks of a draft run in order on one runner thread (one hand-off per draft, not per
-check). If a check overruns its budget the guard abandons it: the thread stays with the hung
-check, the checks after it continue on another thread, and the late result is dropped.
-Runner threads are daemons and a stuck one is never reused, so a hung check can neither
-starve later drafts nor keep the process from exiting.
+Checks that only compute (``Check.blocking = False``, every built-in check) run on the
+calling thread and are stopped at their budget by :mod:`copyguard.watchdog`. Consecutive
+blocking checks (the default for third-party checks) run in order on one runner thread, one
+hand-off for the lot. If one overruns its budget the guard abandons it: the thread stays with
+the hung check, the checks after it continue, and the late result is dropped. Runner threads
+are daemons and a stuck one is never reused, so a hung check can neither starve later drafts
+nor keep the process from exiting.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from copyguard.checks import Check
 from copyguard.context import CheckContext
 from copyguard.model import Finding
+from copyguard.watchdog import run_limited
 
 Outcome = list[Finding] | BaseException
 
@@ -56,18 +59,19 @@ class Runner:
 
 
 class _Run:
-    """Runs ``checks[start:]`` in order, writing each outcome; stops once abandoned."""
+    """Runs ``checks[start:end]`` in order, writing each outcome; stops once abandoned."""
 
-    def __init__(self, checks: Sequence[Check], start: int, ctx: CheckContext, budget: float,
-                 outcomes: list[Outcome | None], timings: dict[str, float]) -> None:
-        self.checks, self.current, self.ctx, self.budget = checks, start, ctx, budget
-        self.outcomes, self.timings = outcomes, timings
+    def __init__(self, checks: Sequence[Check], start: int, end: int, ctx: CheckContext,
+                 budget: float, outcomes: list[Outcome | None], timings: dict[str, float],
+                 ) -> None:
+        self.checks, self.current, self.end, self.ctx = checks, start, end, ctx
+        self.budget, self.outcomes, self.timings = budget, outcomes, timings
         self.started = time.perf_counter()
         self._lock = threading.Lock()
         self._abandoned = False
 
     def __call__(self) -> None:
-        for index in range(self.current, len(self.checks)):
+        for index in range(self.current, self.end):
             with self._lock:
                 if self._abandoned:
                     return
@@ -106,21 +110,40 @@ def run_checks(runner: Runner, checks: Sequence[Check], ctx: CheckContext, budge
     timings: dict[str, float] = {}
     index = 0
     while index < len(checks):
-        run = _Run(checks, index, ctx, budget, outcomes, timings)
-        future = runner.submit(run)
-        while True:
-            try:
-                future.result(timeout=max(0.0, run.deadline() - time.perf_counter()))
-                index = len(checks)
-                break
-            except FutureTimeout:
-                hung = run.abandon_overdue()
-                if hung is None:
-                    continue  # that check finished in time; a later one is running
-                outcomes[hung] = TimeoutError(
-                    f"took longer than its {budget:g} s budget; abandoned")
-                timings[checks[hung].name] = round(budget * 1000, 3)
-                index = hung + 1
-                break
+        check = checks[index]
+        if not check.blocking:
+            started = time.perf_counter()
+            outcomes[index] = _run_here(check, ctx, budget)
+            timings[check.name] = round((time.perf_counter() - started) * 1000, 3)
+            index += 1
+            continue
+        end = next((i for i in range(index, len(checks)) if not checks[i].blocking),
+                   len(checks))
+        index = _run_on_thread(runner, _Run(checks, index, end, ctx, budget, outcomes,
+                                            timings))
     assert all(outcome is not None for outcome in outcomes)
     return outcomes, timings  # type: ignore[return-value]
+
+
+def _run_here(check: Check, ctx: CheckContext, budget: float) -> Outcome:
+    try:
+        return run_limited(lambda: list(check.run(ctx)), budget)
+    except BaseException as exc:  # even SystemExit: a check cannot stop the guard
+        return exc
+
+
+def _run_on_thread(runner: Runner, run: _Run) -> int:
+    """Run ``run`` on a runner thread; the index of the first check it did not get to."""
+    future = runner.submit(run)
+    while True:
+        try:
+            future.result(timeout=max(0.0, run.deadline() - time.perf_counter()))
+            return run.end
+        except FutureTimeout:
+            hung = run.abandon_overdue()
+            if hung is None:
+                continue  # that check finished in time; a later one is running
+            run.outcomes[hung] = TimeoutError(
+                f"took longer than its {run.budget:g} s budget; abandoned")
+            run.timings[run.checks[hung].name] = round(run.budget * 1000, 3)
+            return hung + 1

@@ -22,6 +22,7 @@ class BrandCheck(Check):
 
     name = "brand"
     category = Category.BRAND
+    blocking = False
 
     def __init__(self, cache_size: int = 128) -> None:
         self.cache = GuideCache(cache_size)

@@ -38,6 +38,7 @@ def opted_out(draft: Draft) -> list[tuple[str, str]]:
 class ConsentCheck(Check):
     name = "consent"
     category = Category.CONSENT
+    blocking = False
 
     def run(self, ctx: CheckContext) -> Iterable[Finding]:
         yield from self._opt_outs(ctx.draft)

@@ -36,6 +36,7 @@ class LocaleCheck(Check):
 
     name = "locale"
     category = Category.LOCALE
+    blocking = False
 
     def __init__(self, pack_dirs: Sequence[Path | str] | None = None) -> None:
         if pack_dirs is None:

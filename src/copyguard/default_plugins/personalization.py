@@ -32,6 +32,7 @@ from copyguard.provenance import Provenance, fact_key, share_breakdown, trace
 class PersonalizationCheck(Check):
     name = "personalization"
     category = Category.PERSONALIZATION
+    blocking = False
 
     def run(self, ctx: CheckContext) -> Iterable[Finding]:
         draft = ctx.draft

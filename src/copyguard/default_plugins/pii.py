@@ -40,6 +40,7 @@ def recipient_names(recipient: Recipient) -> list[str]:
 class PiiCheck(Check):
     name = "pii"
     category = Category.PII
+    blocking = False
 
     def run(self, ctx: CheckContext) -> Iterator[Finding]:
         text, guide = ctx.text, ctx.guide.guide

@@ -32,6 +32,7 @@ UNSUPPORTED = "language_unsupported"
 class SensitiveCheck(Check):
     name = "sensitive"
     category = Category.SENSITIVE
+    blocking = False
 
     def run(self, ctx: CheckContext) -> Iterator[Finding]:
         yield from self._recorded_values(ctx)

@@ -89,6 +89,7 @@ class CatalogCheck(Check):
 
     name = "northwind.catalog"
     category = Category.COMPLIANCE
+    blocking = False
 
     def __init__(self, catalog: Catalog | None = None) -> None:
         self.catalog = catalog or Catalog.packaged()
