@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
@@ -19,15 +19,23 @@ T = TypeVar("T")
 class CheckContext:
     """Built once per draft and shared by every check, so the text is tokenized once.
 
-    ``memo(key, factory)`` lets checks share any other per-draft computation.
+    ``memo(key, factory)`` lets checks share any other per-draft computation; ``runs(name)``
+    tells whether another check runs on this draft (so a check can leave a finding to it).
     """
 
-    def __init__(self, draft: Draft, guide: ResolvedGuide, nlp: NlpService) -> None:
+    def __init__(self, draft: Draft, guide: ResolvedGuide, nlp: NlpService,
+                 checks: Iterable[str] | None = None) -> None:
         self.draft = draft
         self.guide = guide
         self.nlp = nlp
+        self._checks = None if checks is None else frozenset(checks)
         self._memo: dict[str, Future[Any]] = {}
         self._lock = threading.Lock()
+
+    def runs(self, check: str) -> bool:
+        """Whether the check named ``check`` runs on this draft (``True`` when the context
+        was built without the list of checks)."""
+        return self._checks is None or check in self._checks
 
     @property
     def text(self) -> str:

@@ -220,13 +220,14 @@ class Guard:
         if failure is not None:
             return self._pack_failed(draft, failure)
         resolved = self.brands.get(draft.brand).resolve(draft.locale, draft.channel)
-        ctx = CheckContext(draft, resolved, self.nlp)
+        checks = [*self.brands.checks_for(draft.brand), _PROVENANCE]
+        ctx = CheckContext(draft, resolved, self.nlp, [check.name for check in checks])
         findings: list[Finding] = []
         try:  # tokenize (loading the language's pipeline on first use) outside any check's budget
             ctx.doc  # noqa: B018
         except Exception as exc:
             findings.append(error_finding("nlp", Category.COMPLIANCE, exc))
-        found, timings = self._run_checks(ctx)
+        found, timings = self._run_checks(ctx, checks)
         findings += found
         provenance_failed = any(f.check == _PROVENANCE.name for f in found)
         spans = () if provenance_failed else ctx.personalized_spans
@@ -250,8 +251,8 @@ class Guard:
         self.emit(VerdictReached(verdict))
         return verdict
 
-    def _run_checks(self, ctx: CheckContext) -> tuple[list[Finding], dict[str, float]]:
-        checks = [*self.brands.checks_for(ctx.draft.brand), _PROVENANCE]
+    def _run_checks(self, ctx: CheckContext, checks: list[Check],
+                    ) -> tuple[list[Finding], dict[str, float]]:
         warm = (ctx.draft.brand, ctx.draft.language)
         budget = self.check_timeout * (1 if warm in self._warm else self.cold_start_budgets)
         outcomes, timings = run_checks(self._runner, checks, ctx, budget)
