@@ -164,14 +164,15 @@ def scale_terms(tmp: Path) -> dict[int, float]:
     return out
 
 
-def cold_start() -> float:
+def cold_start(runs: int = 5) -> list[float]:
+    """Seconds from a fresh interpreter's first import of copyguard to its first verdict (an
+    English draft, the default brand), for ``runs`` fresh processes, in order."""
     code = ("import time; t=time.perf_counter(); from copyguard import Guard; "
             "Guard().check('Hi Maria, your boots ship today.', "
             "recipient={'profile': {'first_name': 'Maria'}}); "
             "print(time.perf_counter()-t)")
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                 check=True, cwd=ROOT).stdout) for _ in range(3)]
-    return statistics.median(runs)
+    return [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True, cwd=ROOT).stdout) for _ in range(runs)]
 
 
 def main(argv: Iterable[str] | None = None) -> None:
@@ -183,9 +184,13 @@ def main(argv: Iterable[str] | None = None) -> None:
     args = parser.parse_args(list(argv) if argv is not None else None)
     limit, repeat = (150, 1) if args.quick else (600, 2)
 
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"load average {os.getloadavg()[0]:.2f}")
+    # First, while nothing else of this run is loaded or running.
+    starts = cold_start()
+
     from copyguard import Guard
 
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     guard = Guard(brand_dirs=[ROOT / "brand_guides"])
     drafts = load_drafts(limit)
     print(f"drafts: {len(drafts)} (fixtures + {limit} spamassassin + {limit} sms)")
@@ -223,7 +228,8 @@ def main(argv: Iterable[str] | None = None) -> None:
 
     print("\n== memory and start-up")
     print(f"peak RSS, one guard           {rss_one_guard:8.1f} MB   (target <= 400 MB)")
-    print(f"cold start (import + check)   {cold_start():8.2f} s    (target <= 3 s)")
+    print(f"cold start (import + check)   {statistics.median(starts):8.2f} s    (target <= 3 s; "
+          f"median of {len(starts)} fresh processes, {min(starts):.2f}-{max(starts):.2f} s)")
     print("\nbatch of 100,000 drafts with flat memory: python benchmarks/bench_batch.py "
           "--sizes 1000 100000")
 
