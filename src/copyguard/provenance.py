@@ -15,11 +15,13 @@ of its clause to it ("Since you love running": "you love running").
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
@@ -30,11 +32,13 @@ from copyguard.personalization.lexicon import Lexicon, field_roles, lexicon
 from copyguard.personalization.matching import (
     Word,
     WordIndex,
+    Words,
     accent_differs,
     derived_place,
     digit_matches,
     doc_text,
     find_sequence,
+    lazy,
     misspelling,
     paraphrase_matches,
     same_name,
@@ -95,7 +99,8 @@ class Provenance:
     """Every personalized span of one draft, in text order, and the draft's words."""
 
     matches: tuple[Match, ...]
-    words: tuple[Word, ...] = ()
+    words: Words = dataclasses.field(default_factory=Words)
+    folded: str = ""  # the draft's text folded (see :func:`fold`), for the checks to share
 
     @property
     def spans(self) -> tuple[PersonalizedSpan, ...]:
@@ -169,15 +174,26 @@ class _Tracer:
         self.folded = fold(draft.text)
         self.lex: Lexicon = lexicon(draft.language)
         self.words = words_of(doc, draft.text)
-        self.index = WordIndex(self.words, self.lex.possessive_suffixes)
-        self.starts = [w.start for w in self.words]
-        self.clause_bounds: dict[int, tuple[int, int]] = {}
-        for index, word in enumerate(self.words):
-            low = self.clause_bounds.get(word.clause, (index, index))[0]
-            self.clause_bounds[word.clause] = (low, index)
-        self.ref = reference_time(draft).date()
+        self.index = WordIndex(self.words, self.lex.possessive_suffixes, self.folded)
         self.unspaced = draft.language in _UNSPACED
         self.candidates: list[tuple[Match, str]] = []
+
+    @property
+    def starts(self) -> list[int]:
+        return self.words.starts
+
+    @lazy
+    def clause_bounds(self) -> dict[int, tuple[int, int]]:
+        """The first and last word of each clause."""
+        bounds: dict[int, tuple[int, int]] = {}
+        for index, word in enumerate(self.words):
+            low = bounds.get(word.clause, (index, index))[0]
+            bounds[word.clause] = (low, index)
+        return bounds
+
+    @lazy
+    def ref(self) -> date:
+        return reference_time(self.draft).date()
 
     def add(self, start: int, end: int, field: str, kind: str, value: str,
             score: float = 1.0) -> None:
@@ -191,24 +207,27 @@ class _Tracer:
         seen: set[tuple[str, str]] = set()
         for field, value in recipient_values(self.draft.recipient):
             role = role_of(field)
-            key = (fact_key(field) if role in {"name", "title"} else role, fold(value).strip())
-            if role in {"ignored", "birthday"} or key in seen or not _worth_matching(value, role):
+            if role in {"ignored", "birthday"}:
+                continue
+            prepared = _prepared(value, role, self.unspaced, self.tokenize)
+            key = ("name" if role in {"name", "title"} else role, prepared.folded)
+            if not prepared.worth or key in seen:
                 continue
             seen.add(key)
             if role == "date":
                 self.profile_date(field, value)
-            elif self.unspaced or _CJK.search(value):
+            elif prepared.substring:
                 self.substring(field, value)
             else:
-                self.words_value(field, value, role)
+                self.words_value(field, value, role, prepared.words)
 
     def substring(self, field: str, value: str) -> None:
         needle = fold(value.strip())
         for match in re.finditer(re.escape(needle), self.folded):
             self.add(match.start(), match.end(), field, "exact", value)
 
-    def words_value(self, field: str, value: str, role: str) -> None:
-        vwords = value_words(value, self.tokenize)
+    def words_value(self, field: str, value: str, role: str, vwords: tuple[Word, ...]
+                    ) -> None:
         if not vwords:
             return
         if role in {"name", "title"}:
@@ -256,16 +275,14 @@ class _Tracer:
 
     # -- dates ----------------------------------------------------------------------------
 
-    @cached_property
-    def explicit_dates(self) -> list[dates.DateMention]:
-        return list(dates.explicit_mentions(self.folded, self.lex, self.draft.region))
+    def explicit_dates(self, months: set[int]) -> list[dates.DateMention]:
+        """The dates written out that may fall in one of ``months``."""
+        return list(dates.explicit_mentions(self.folded, self.lex, self.draft.region, months))
 
-    def mentions(self) -> list[dates.DateMention]:
-        return self.explicit_dates + self.relative_dates
-
-    @cached_property
-    def relative_dates(self) -> list[dates.DateMention]:
-        return list(dates.relative_mentions(self.folded, self.lex, self.ref))
+    def mentions(self, days: Sequence[date]) -> list[dates.DateMention]:
+        """The date mentions that may mean one of ``days``."""
+        return self.explicit_dates({day.month for day in days}) + list(
+            dates.relative_mentions(self.folded, self.lex, self.ref, days))
 
     def events(self) -> None:
         recipient = self.draft.recipient
@@ -275,7 +292,7 @@ class _Tracer:
                  for i, b in enumerate(recipient.browsing) if b.at]
         if not days:
             return
-        for mention in self.mentions():
+        for mention in self.mentions([day for _, _, day in days]):
             for field, item, day in days:
                 if mention.means(day):
                     self.add(mention.start, mention.end, field, "date", item)
@@ -288,7 +305,7 @@ class _Tracer:
             if year == parsed.year:
                 self.add(start, end, field, "date", value)
         day = date(parsed.year, parsed.month, parsed.day)
-        for mention in self.mentions():
+        for mention in self.mentions([day]):
             if mention.means(day):
                 self.add(mention.start, mention.end, field, "date", value)
 
@@ -317,7 +334,7 @@ class _Tracer:
         for start, end, month in dates.month_mentions(self.text, self.folded, self.lex):
             if month == parsed.month and near_birthday(start):
                 self.add(start, end, name, "birthday", value)
-        for mention in self.explicit_dates:
+        for mention in self.explicit_dates({parsed.month}):
             if mention.month_day == (parsed.month, parsed.day):
                 self.add(mention.start, mention.end, name, "birth_date", value)
         for start, end, year in dates.year_mentions(self.folded):
@@ -337,12 +354,14 @@ class _Tracer:
         if not names or self.unspaced:
             return
         parts = [(field, w) for field, value in names for w in value_words(value, self.tokenize)]
-        capitalised = [w for w in self.words
-                       if w.is_titlecase and w.is_alpha and not w.is_stop and len(w.norm) >= 3]
-        for word in capitalised:
-            found = next(((f, p) for f, p in parts if misspelling(word, p)), None)
-            if found is not None and self._addressable(word):
-                self.add(word.start, word.end, found[0], "misspelt", found[1].text)
+        for word in self.words.capitalised:
+            if len(word.norm) < 3:
+                continue
+            for field, part in parts:  # the first name part it misspells
+                if misspelling(word, part):
+                    if self._addressable(word):
+                        self.add(word.start, word.end, field, "misspelt", part.text)
+                    break
 
     def _addressable(self, word: Word) -> bool:
         """Whether the word stands where a name addresses the reader: after a greeting
@@ -375,7 +394,8 @@ class _Tracer:
                 continue
             kept.append(match)
             taken.add(match.start, match.end)
-        return Provenance(tuple(sorted(kept, key=lambda m: (m.start, m.end))), self.words)
+        return Provenance(tuple(sorted(kept, key=lambda m: (m.start, m.end))), self.words,
+                          self.folded)
 
     def _generic(self, match: Match, role: str) -> bool:
         """Whether a match is personal only when tied to "you": purchased, browsed or
@@ -399,6 +419,24 @@ class _Tracer:
             low, high = self.clause_bounds[self.words[first].clause]
             start, end = self.words[low].start, self.words[high].end
         return self.lex.second_person.search(self.folded[start:end]) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A recipient value made ready for matching (the same for every draft)."""
+
+    folded: str  # folded and stripped: what tells two values apart
+    worth: bool  # see :func:`_worth_matching`
+    substring: bool  # looked for as a substring (CJK, or a language without spaces)
+    words: tuple[Word, ...]  # tokenized like the draft, when looked for by words
+
+
+@lru_cache(maxsize=4096)
+def _prepared(value: str, role: str, unspaced: bool, tokenize: Callable[[str], Doc]
+              ) -> _Prepared:
+    substring = unspaced or _CJK.search(value) is not None
+    words = () if role == "date" or substring else value_words(value, tokenize)
+    return _Prepared(fold(value).strip(), _worth_matching(value, role), substring, words)
 
 
 def _stem_length(word: Word, value: Word) -> int | None:
@@ -464,7 +502,11 @@ def share_breakdown(doc: Doc, spans: Sequence[PersonalizedSpan]) -> ShareBreakdo
 
 def _share(doc: Doc, spans: Sequence[PersonalizedSpan]) -> ShareBreakdown:
     lex = lexicon(doc.lang_)
-    suffixes = {fold(s) for s in lex.possessive_suffixes}
+    suffixes = _folded(lex.possessive_suffixes)
+    if not spans:  # only the words are counted
+        every = words_of(doc)
+        count = len(every) - sum(map(suffixes.__contains__, map(attrgetter("norm"), every)))
+        return ShareBreakdown(0.0, count, 0, ())
     words = [w for w in words_of(doc) if w.norm not in suffixes]
     if not words:
         return ShareBreakdown(0.0, 0, 0, ())
@@ -495,6 +537,11 @@ def _share(doc: Doc, spans: Sequence[PersonalizedSpan]) -> ShareBreakdown:
         previous = word.clause
     return ShareBreakdown(round(len(counted) / len(words), 4), len(words), len(counted),
                           tuple(ranges))
+
+
+@lru_cache(maxsize=64)
+def _folded(suffixes: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(s) for s in suffixes)
 
 
 class _Readers:

@@ -28,6 +28,8 @@ from copyguard.personalization.lexicon import lexicon
 from copyguard.personalization.names import NameChecker
 from copyguard.provenance import Provenance, fact_key, share_breakdown, trace
 
+NAMES_KEY = "copyguard.personalization.names"
+
 
 class PersonalizationCheck(Check):
     name = "personalization"
@@ -44,8 +46,7 @@ class PersonalizationCheck(Check):
         yield from self._facts(provenance, policy)
         yield from self._never_use(provenance, policy)
         yield from self._birth_date(provenance)
-        yield from NameChecker(self, draft, provenance, provenance.words, policy,
-                               lex).findings()
+        yield from name_findings(ctx)
         yield from surveillance.findings(self, draft, provenance, lex)
         yield from Freshness(self, draft, provenance, policy, lex, tokenize).findings()
 
@@ -100,6 +101,20 @@ def _field_is(field: str, entry: str) -> bool:
     bare = field.removeprefix("profile.")
     return entry in {field, bare} or field.startswith((f"{entry}[", f"{entry}.")) \
         or fact_key(field) == entry
+
+
+_CHECK = PersonalizationCheck()  # stamps the name findings, whichever check asks first
+
+
+def name_findings(ctx: CheckContext) -> tuple[Finding, ...]:
+    """The name checks' findings (:class:`NameChecker`), computed once per draft: the pii
+    check reads the ``name_mismatch`` ones, which this check reports and pii leaves to it."""
+    def compute() -> tuple[Finding, ...]:
+        provenance = trace(ctx)
+        return tuple(NameChecker(_CHECK, ctx.draft, provenance, ctx.guide.guide.personalization,
+                                 lexicon(ctx.draft.language)).findings())
+
+    return ctx.memo(NAMES_KEY, compute)
 
 
 @hookimpl

@@ -14,10 +14,9 @@ from collections.abc import Callable, Iterator
 
 from copyguard.checks import Check
 from copyguard.context import CheckContext
+from copyguard.default_plugins.personalization import name_findings
 from copyguard.hookspecs import hookimpl
 from copyguard.model import Category, Finding, Recipient, Severity
-from copyguard.personalization.lexicon import lexicon
-from copyguard.personalization.names import NameChecker
 from copyguard.pii.allow import BrandAllowList, brand_allow_list
 from copyguard.pii.analyzer import PERSON, Detection, detections
 from copyguard.pii.fixes import KIND_ENTITIES, anonymized
@@ -25,7 +24,6 @@ from copyguard.pii.languages import pii_languages
 from copyguard.pii.names import NameMention, belongs_to, draft_items, name_finder, phrase_spans
 from copyguard.pii.policy import entity_policies
 from copyguard.pii.profile import PROFILE_PREFIX, SENSITIVE_PREFIX, field_kind, profile_fields
-from copyguard.provenance import trace
 
 OTHER_PERSON = "OTHER_PERSON"
 UNSUPPORTED = "language_unsupported"
@@ -150,13 +148,12 @@ class PiiCheck(Check):
                     continue
             yield self._person(ctx, mention, own)
 
-    def _name_mismatches(self, ctx: CheckContext) -> list[tuple[int, int]]:
+    @staticmethod
+    def _name_mismatches(ctx: CheckContext) -> list[tuple[int, int]]:
         """Spans the personalization check reports as ``name_mismatch`` (a greeting naming
-        someone else): it owns name misuse, so they are not reported twice."""
-        provenance = trace(ctx)
-        checker = NameChecker(self, ctx.draft, provenance, list(provenance.words),
-                              ctx.guide.guide.personalization, lexicon(ctx.draft.language))
-        return [(f.start, f.end) for f in checker.findings() if f.code == "name_mismatch"]
+        someone else): it owns name misuse, so they are not reported twice. The name findings
+        are computed once per draft for both checks."""
+        return [(f.start, f.end) for f in name_findings(ctx) if f.code == "name_mismatch"]
 
     def _person(self, ctx: CheckContext, mention: NameMention, own: list[str]) -> Finding:
         first = ctx.draft.recipient.first_name

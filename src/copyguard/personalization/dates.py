@@ -8,7 +8,7 @@ lexicon and CLDR; numeric dates are read day-first unless the region writes mont
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -19,6 +19,8 @@ from copyguard.personalization.needles import Phrases
 _ORDINAL = r"(?:st|nd|rd|th|er|eme|ème|º|ª|o)?\.?"
 _NUMERIC = re.compile(r"(?<![\w/.\-])(\d{1,2})([./-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/\-]|\.\d)")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_DIGIT = re.compile(r"\d")
+_DATE_SHAPE = re.compile(r"\d[./-]\d")  # in every numeric date
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,20 +88,26 @@ def _with_time(folded: str, end: int, lex: Lexicon) -> int:
     return match.end() if match else end
 
 
-def relative_mentions(folded: str, lex: Lexicon, ref: date) -> Iterator[DateMention]:
-    if lex.relative_day is not None:
+def relative_mentions(folded: str, lex: Lexicon, ref: date,
+                      days: Collection[date] | None = None) -> Iterator[DateMention]:
+    """"yesterday", "last Tuesday", "3 days ago" resolved against ``ref``. With ``days``, only
+    the phrase families that can mean one of those days are looked for."""
+    offsets = None if days is None else {day.toordinal() - ref.toordinal() for day in days}
+    if lex.relative_day is not None and (
+            offsets is None or not offsets.isdisjoint(lex.relative_days.values())):
         for match in lex.relative_day.finditer(folded):
             offset = lex.relative_days.get(" ".join(match.group().split()))
             if offset is not None:
                 day = ref + timedelta(days=offset)
                 yield DateMention(match.start(), _with_time(folded, match.end(), lex),
                                   frozenset({day}))
-    for pattern in lex.past_weekday:
-        for match in pattern.finditer(folded):
-            weekday = lex.weekdays.get(match.group("weekday"))
-            if weekday is not None:
-                yield DateMention(match.start(), _with_time(folded, match.end(), lex),
-                                  _weekday_back(ref, weekday))
+    if offsets is None or any(-14 <= offset <= -1 for offset in offsets):  # _weekday_back
+        for pattern in lex.past_weekday:
+            for match in pattern.finditer(folded):
+                weekday = lex.weekdays.get(match.group("weekday"))
+                if weekday is not None:
+                    yield DateMention(match.start(), _with_time(folded, match.end(), lex),
+                                      _weekday_back(ref, weekday))
     for pattern, unit_days in lex.days_ago:
         for match in pattern.finditer(folded):
             count = lex.number(match.group("num"))
@@ -124,9 +132,15 @@ def _month_patterns(months: frozenset[str]) -> tuple[Phrases, Phrases]:
         rf"(?:,?\s*(?:de |del |of )?(?P<y>\d{{4}}))?(?!\w)")))
 
 
-def explicit_mentions(folded: str, lex: Lexicon, region: str | None) -> Iterator[DateMention]:
+def explicit_mentions(folded: str, lex: Lexicon, region: str | None,
+                      months: Collection[int] | None = None) -> Iterator[DateMention]:
+    """Dates written with a day number ("05/14", "14 May", "May 14th, 2026"). With
+    ``months``, dates that name another month are not looked for."""
+    if _DIGIT.search(folded) is None:  # every form has the day in digits
+        return
     month_first = (region or "") in lex.month_first_regions
-    for match in _NUMERIC.finditer(folded):
+    numeric = _NUMERIC.finditer(folded) if _DATE_SHAPE.search(folded) else iter(())
+    for match in numeric:
         a, sep, b, year_text = match.groups()
         if sep == "." and year_text is None and not folded[match.end():].startswith("."):
             continue  # "3.5" is a number, "14.05." a German date
@@ -135,6 +149,9 @@ def explicit_mentions(folded: str, lex: Lexicon, region: str | None) -> Iterator
         if 1 <= day <= 31 and 1 <= month <= 12:
             yield DateMention(match.start(), _with_time(folded, match.end(), lex),
                               month_day=(month, day), year=year)
+    if months is not None and not any(
+            name in folded for month in months for name in lex.month_names.get(month, ())):
+        return
     pattern = _month_pattern(lex)
     if pattern is None:
         return

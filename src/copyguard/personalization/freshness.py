@@ -22,6 +22,7 @@ from copyguard.model import Draft, Finding, Purchase
 from copyguard.personalization.lexicon import Lexicon, profile_key
 from copyguard.personalization.matching import (
     Word,
+    Words,
     item_similarity,
     paraphrase_matches,
     value_words,
@@ -42,7 +43,7 @@ class Freshness:
                  policy: Personalization, lex: Lexicon, tokenize: Callable[[str], Doc]) -> None:
         self.check, self.draft, self.provenance = check, draft, provenance
         self.policy, self.lex, self.tokenize = policy, lex, tokenize
-        self.starts = [w.start for w in provenance.words]
+        self.starts = provenance.words.starts
         self.now = reference_time(draft)
         self.today = self.now.date()
 
@@ -74,7 +75,7 @@ class Freshness:
 
     # -- recently bought ------------------------------------------------------------------
 
-    def _recent(self) -> list[tuple[int, Purchase, tuple[Word, ...]]]:
+    def _recent(self) -> list[tuple[int, Purchase, Words]]:
         out = []
         for i, purchase in enumerate(self.draft.recipient.purchases):
             if purchase.date is None:
@@ -154,7 +155,7 @@ class Freshness:
         idle = (self.now - as_utc(last)).days
         if idle > self.policy.active_days:
             return
-        for match in self.lex.winback.finditer(fold(self.draft.text)):
+        for match in self.lex.winback.finditer(self.provenance.folded or fold(self.draft.text)):
             yield self.check.finding(
                 "winback_active", f"win-back copy ({self.draft.text[match.start():match.end()]!r}) "
                 f"to a recipient active {max(idle, 0)} days ago (win-back needs "

@@ -161,6 +161,7 @@ class Lexicon:
     numbers: Mapping[str, int]
     weekdays: Mapping[str, int]
     months: Mapping[str, int]
+    month_names: Mapping[int, tuple[str, ...]]  # ``months`` by month number
     month_first_regions: frozenset[str]
     time: str
     second_person: Phrases | None
@@ -349,6 +350,8 @@ def build_lexicon(language: str, text: str, name: str) -> Lexicon:
         language=language,
         numbers={fold(k): v for k, v in data.numbers.items()},
         weekdays=weekdays, months=months,
+        month_names={m: tuple(n for n, k in months.items() if k == m)
+                     for m in set(months.values())},
         month_first_regions=frozenset(r.upper() for r in data.month_first_regions),
         time=c.macros["{time}"],
         second_person=Phrases(re.compile(r"(?<!\w)(?:" + "|".join(you) + r")(?!\w)"))

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import cached_property, lru_cache, partial
-from typing import Any, NamedTuple
+from functools import lru_cache, partial
+from operator import attrgetter
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -68,6 +69,57 @@ class Word(NamedTuple):
         return stem(self.norm, self.language)
 
 
+_NORM = attrgetter("norm")
+T = TypeVar("T")
+
+
+class lazy(Generic[T]):
+    """:func:`functools.cached_property` without its lock (Python 3.11 takes a lock shared by
+    every instance on each first use). Computing twice in a race is harmless here: the value
+    depends on the instance only."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute, self.name = compute, compute.__name__
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> lazy[T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> lazy[T] | T:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
+class Words(tuple[Word, ...]):
+    """A doc's words (a tuple of :class:`Word`), with lookups the checks share computed on
+    first use and kept with them."""
+
+    @lazy
+    def starts(self) -> list[int]:
+        """Each word's start offset, for bisecting."""
+        return [w.start for w in self]
+
+    @lazy
+    def capitalised(self) -> tuple[Word, ...]:
+        """The words that may be a name: capitalised, alphabetic, not stop words."""
+        return tuple(w for w in self if w.is_titlecase and w.is_alpha and not w.is_stop)
+
+    @lazy
+    def by_norm(self) -> dict[str, list[int]]:
+        """The positions of each folded form, in text order."""
+        by_norm: dict[str, list[int]] = {}
+        for position, norm in enumerate(map(_NORM, self)):
+            found = by_norm.get(norm)
+            if found is None:
+                by_norm[norm] = [position]
+            else:
+                found.append(position)
+        return by_norm
+
+
 _FormsOf = tuple[str, str, bool, bool, bool]
 _MISSING: Any = object()
 _new_word = partial(tuple.__new__, Word)  # Word(...) without the Python-level __new__
@@ -93,13 +145,13 @@ def _forms_table(language: str) -> dict[str, _FormsOf | None]:
     return table
 
 
-def words_of(doc: Doc, text: str | None = None) -> tuple[Word, ...]:
+def words_of(doc: Doc, text: str | None = None) -> Words:
     """The doc's words (tokens with a letter or digit) with their clause index.
 
     Computed once per doc and kept in ``doc.user_data``. ``text`` is the doc's text when the
     caller has it (``doc.text`` is rebuilt from the tokens on every access).
     """
-    cached: tuple[Word, ...] | None = doc.user_data.get(_WORDS_KEY)
+    cached: Words | None = doc.user_data.get(_WORDS_KEY)
     if cached is None:
         if text is not None:
             doc.user_data[_TEXT_KEY] = text
@@ -115,7 +167,7 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def _words(doc: Doc, text: str) -> tuple[Word, ...]:
+def _words(doc: Doc, text: str) -> Words:
     language = doc.lang_
     table = _forms_table(language)
     words: list[Word] = []
@@ -134,72 +186,68 @@ def _words(doc: Doc, text: str) -> tuple[Word, ...]:
         words.append(_new_word((index, start, start + length, token, *forms, clause,
                                 is_stop == 1, opens, language)))
         opens = False
-    return tuple(words)
+    return Words(words)
 
 
-def value_words(value: str, tokenize: Callable[[str], Doc]) -> tuple[Word, ...]:
+def value_words(value: str, tokenize: Callable[[str], Doc]) -> Words:
     """A recipient value tokenized like the draft, so both sides split words alike."""
     return _value_words(value, tokenize)
 
 
 @lru_cache(maxsize=4096)
-def _value_words(value: str, tokenize: Callable[[str], Doc]) -> tuple[Word, ...]:
+def _value_words(value: str, tokenize: Callable[[str], Doc]) -> Words:
     return words_of(tokenize(value), value)
 
 
 class WordIndex:
     """The draft's words by form, so a recipient value's word is looked up rather than
     compared with every word of the draft. Most values are absent from most drafts: a
-    substring test on the words' joined forms rules them out before any table is built.
-    Lookups give candidate positions, in order; the caller's comparison decides."""
+    substring test rules them out before any table is built. Lookups give candidate
+    positions, in order; the caller's comparison decides.
 
-    def __init__(self, words: Sequence[Word], suffixes: Sequence[str]) -> None:
-        self.words, self.suffixes = words, tuple(suffixes)
+    ``folded``: the draft's text folded, when the caller has it: every word's folded form is
+    a substring of it, and so are all the name forms of an ASCII word (see :meth:`_names`).
+    """
 
-    def _joined(self, form: Callable[[Word], str]) -> str:
-        return " ".join(map(form, self.words))
+    def __init__(self, words: Sequence[Word], suffixes: Sequence[str],
+                 folded: str | None = None) -> None:
+        self.words = words if isinstance(words, Words) else Words(words)
+        self.suffixes = tuple(suffixes)
+        self.folded = folded
 
-    @cached_property
+    @lazy
     def _norms(self) -> str:
-        return self._joined(lambda w: w.norm)
+        """A text holding every word's folded form."""
+        return self.folded if self.folded is not None else " ".join(map(_NORM, self.words))
 
-    @cached_property
-    def _keys(self) -> str:
-        return self._joined(lambda w: w.key)
+    @lazy
+    def _names(self) -> str:
+        """A text holding every form :func:`same_name` compares a word by. An ASCII word's
+        forms (folded, name key, without a possessive suffix) are all substrings of its
+        folded form; the forms of the other words are added."""
+        others = [form for w in self.words if not w.text.isascii()
+                  for form in _name_forms(w.norm, w.key, self.suffixes)]
+        return " ".join([self._norms, *others]) if others else self._norms
 
-    @cached_property
-    def _norm_keys(self) -> str:
-        return name_key(self._norms)
-
-    @cached_property
-    def _by_text(self) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for position, word in enumerate(self.words):
-            found = out.get(word.text)
-            if found is None:
-                out[word.text] = [position]
-            else:
-                found.append(position)
-        return out
-
-    @cached_property
+    @property
     def by_norm(self) -> dict[str, list[int]]:
-        by_norm: dict[str, list[int]] = {}
-        for positions in self._by_text.values():
-            by_norm.setdefault(self.words[positions[0]].norm, []).extend(positions)
-        return by_norm
+        return self.words.by_norm
 
-    @cached_property
-    def _by_initial(self) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for position, word in enumerate(self.words):
-            out.setdefault(word.norm[:1], []).append(position)
+    @lazy
+    def _by_initial(self) -> dict[str, list[str]]:
+        """The distinct folded forms by first letter."""
+        out: dict[str, list[str]] = {}
+        for norm in self.by_norm:
+            out.setdefault(norm[:1], []).append(norm)
         return out
 
-    @cached_property
+    @lazy
     def _by_name(self) -> dict[str, list[int]]:
+        by_text: dict[str, list[int]] = {}
+        for position, word in enumerate(self.words):
+            by_text.setdefault(word.text, []).append(position)
         out: dict[str, list[int]] = {}
-        for positions in self._by_text.values():
+        for positions in by_text.values():
             word = self.words[positions[0]]
             for form in _name_forms(word.norm, word.key, self.suffixes):
                 out.setdefault(form, []).extend(positions)
@@ -212,23 +260,28 @@ class WordIndex:
     def name_starts(self, value: Word) -> list[int]:
         """Positions of words that may be ``value`` as a name (see :func:`same_name`: the
         forms it compares all hold ``value.norm`` or ``value.key``)."""
-        if not (value.norm in self._norms or value.key in self._keys
-                or value.key in self._norm_keys):
+        if value.norm not in self._names and value.key not in self._names:
             return []
         return sorted({*self._by_name.get(value.norm, ()), *self._by_name.get(value.key, ())})
 
     def stem_starts(self, value: Word) -> list[int]:
         """Positions of the words :func:`same_stem` accepts for ``value``. Where the
         language's stemmer keeps a word's first letter, only words with the value's first
-        letter are stemmed and compared."""
-        if keeps_initial(value.language):
-            candidates: Sequence[int] = self._by_initial.get(value.norm[:1], [])
-        else:
-            candidates = range(len(self.words))
-        return [p for p in candidates if same_stem(self.words[p], value)]
+        letter are compared. Each distinct form is compared once."""
+        if not self.words:
+            return []
+        norms: Iterable[str] = self._by_initial.get(value.norm[:1], ()) \
+            if keeps_initial(value.language) else self.by_norm
+        language, by_norm = self.words[0].language, self.by_norm
+        found = [p for norm in norms
+                 if norm == value.norm or _stems_match(norm, language, value.norm,
+                                                       value.language)
+                 for p in by_norm[norm]]
+        found.sort()
+        return found
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _name_forms(norm: str, key: str, suffixes: tuple[str, ...]) -> tuple[str, ...]:
     """The forms :func:`same_name` compares a word by: folded, name key, and both without a
     possessive suffix."""
@@ -284,14 +337,16 @@ def find_sequence(words: Sequence[Word], value: Sequence[Word],
 
 
 def same_stem(word: Word, value: Word) -> bool:
-    if word.stem == value.stem or word.norm == value.norm:
-        return True
-    return _similar_stems(word.stem, value.stem)
+    return word.norm == value.norm or _stems_match(word.norm, word.language, value.norm,
+                                                   value.language)
 
 
-@lru_cache(maxsize=65536)
-def _similar_stems(a: str, b: str) -> bool:
-    return min(len(a), len(b)) >= SIMILAR_MIN_LENGTH and fuzz.ratio(a, b) >= STEM_SIMILAR
+@lru_cache(maxsize=32768)
+def _stems_match(norm: str, language: str, value_norm: str, value_language: str) -> bool:
+    """Whether two folded words share a stem, or have near-identical stems."""
+    a, b = stem(norm, language), stem(value_norm, value_language)
+    return a == b or (min(len(a), len(b)) >= SIMILAR_MIN_LENGTH
+                      and fuzz.ratio(a, b) >= STEM_SIMILAR)
 
 
 def derived_place(norm: str, root: str) -> bool:
@@ -355,6 +410,8 @@ def misspelling(word: Word, value: Word) -> bool:
     if word.norm == value.norm or word.key == value.key or len(value.norm) < 3:
         return False
     budget = 1 if len(value.norm) <= 6 else 2  # edits; a swap of two letters is one
+    if abs(len(word.norm) - len(value.norm)) > budget:  # each edit changes the length by <= 1
+        return False
     return (OSA.distance(word.norm, value.norm) <= budget
             and fuzz.ratio(word.norm, value.norm) >= MISSPELT_MIN)
 

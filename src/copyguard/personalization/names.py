@@ -17,7 +17,7 @@ import bisect
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -124,14 +124,15 @@ def vocative_fix(text: str, start: int, end: int, lex: Lexicon) -> tuple[int, in
 class NameChecker:
     """Runs the name checks for one draft."""
 
-    def __init__(self, check: Check, draft: Draft, provenance: Provenance, words: Sequence[Word],
+    def __init__(self, check: Check, draft: Draft, provenance: Provenance,
                  policy: Personalization, lex: Lexicon) -> None:
         self.check, self.draft, self.text = check, draft, draft.text
-        self.provenance, self.words, self.policy, self.lex = provenance, words, policy, lex
+        self.provenance, self.words, self.policy, self.lex = \
+            provenance, provenance.words, policy, lex
         self.profile = Profile.of(draft)
         self.mentions = mentions(provenance, draft.text)
         self.mention_starts = [m.start for m in self.mentions]
-        self.starts = [w.start for w in words]
+        self.starts = self.words.starts
 
     def findings(self) -> Iterator[Finding]:
         titled = self._titles()
@@ -221,9 +222,9 @@ class NameChecker:
         covered = {w.start for m in self.provenance.matches
                    for w in self.words[bisect.bisect_left(self.starts, m.start):
                                        bisect.bisect_left(self.starts, m.end)]}
-        folded = fold(self.text)
-        candidates = [w for w in self.words if w.is_titlecase and w.is_alpha and not w.is_stop
-                      and w.norm not in self.lex.greeting_fillers
+        folded = self.provenance.folded or fold(self.text)
+        candidates = [w for w in self.words.capitalised
+                      if w.norm not in self.lex.greeting_fillers
                       and w.norm not in self.lex.titles and w.start not in covered]
         for word in candidates:
             if not _NAME_END.match(self.text, word.end):
@@ -256,9 +257,11 @@ class NameChecker:
         """Gendered titles, keyed by the start of the name they precede (or the title)."""
         found: dict[int, Finding] = {}
         last: tuple[int, int, int] | None = None  # key, start, end of the previous finding
-        for k, word in enumerate(self.words):
-            if self.lex.titles.get(word.norm) != "gendered":
-                continue
+        by_norm = self.words.by_norm
+        gendered = sorted(p for title, kind in self.lex.titles.items() if kind == "gendered"
+                          for p in by_norm.get(title, ()))
+        for k in gendered:
+            word = self.words[k]
             joined = last is not None and \
                 fold(self.text[last[2]:word.start]).strip() in _TITLE_JOINERS
             if not joined and not self._used_as_title(k):

@@ -23,8 +23,10 @@ Clause = frozenset[str]
 # The pattern's alternatives, each as the clauses all of which it needs.
 Needles = tuple[tuple[Clause, ...], ...]
 
-# Shorter texts are scanned at once: the scan costs less than the substring tests.
+# Shorter texts are scanned at once: the scan costs less than the substring tests ...
 SHORT_TEXT = 160
+# ... unless the pattern needs no more tests than this.
+FEW_TESTS = 8
 _IGNORED = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}  # zero-width: no text of their own
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT}
 
@@ -43,40 +45,54 @@ def needles(pattern: re.Pattern[str]) -> Needles | None:
     return tuple(out)
 
 
-def may_match(found: Needles | None, text: str) -> bool:
-    """Whether ``text`` has the strings some alternative needs."""
-    if found is None or len(text) < SHORT_TEXT:
+def may_match(found: Needles | None, text: str, short: int = SHORT_TEXT) -> bool:
+    """Whether ``text`` has the strings some alternative needs (a text shorter than ``short``
+    is not tested: it is scanned at once)."""
+    if found is None or len(text) < short:
         return True
+    has = text.__contains__
     for alternative in found:
         for clause in alternative:
-            if not any(n in text for n in clause):
+            if not any(map(has, clause)):
                 break
         else:
             return True
     return False
 
 
+def needle_tests(found: Needles | None) -> int:
+    """How many substring tests :func:`may_match` makes at most before its first verdict
+    on each alternative (the size of each alternative's first clause)."""
+    return 0 if found is None else sum(len(alternative[0]) for alternative in found)
+
+
 class Phrases:
     """A compiled pattern that scans only texts holding its needles (``finditer``,
     ``search`` and ``match`` as on :class:`re.Pattern`)."""
 
-    __slots__ = ("needles", "regex")
+    __slots__ = ("needles", "regex", "short")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex, self.needles = regex, needles(regex)
+        # A few substring tests cost less than scanning even a short text.
+        self.short = 0 if self.needles is not None and needle_tests(self.needles) <= FEW_TESTS \
+            else SHORT_TEXT
 
     @property
     def pattern(self) -> str:
         return self.regex.pattern
 
     def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
-        return self.regex.finditer(text, pos) if may_match(self.needles, text) else iter(())
+        return self.regex.finditer(text, pos) if may_match(self.needles, text, self.short) \
+            else iter(())
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
-        return self.regex.search(text, pos) if may_match(self.needles, text) else None
+        return self.regex.search(text, pos) if may_match(self.needles, text, self.short) \
+            else None
 
     def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
-        return self.regex.match(text, pos) if may_match(self.needles, text) else None
+        return self.regex.match(text, pos) if may_match(self.needles, text, self.short) \
+            else None
 
 
 def _weakness(clause: AbstractSet[str]) -> tuple[int, int]:

@@ -47,7 +47,7 @@ def severity_for(channel: Channel) -> Severity:
 
 def findings(check: Check, draft: Draft, provenance: Provenance, lex: Lexicon
              ) -> Iterator[Finding]:
-    text, folded = draft.text, fold(draft.text)
+    text, folded = draft.text, provenance.folded or fold(draft.text)
     hits: list[tuple[int, int, str]] = []
     for family in ("observation", "location", "inference", "detail_always"):
         pattern = lex.surveillance.get(family)

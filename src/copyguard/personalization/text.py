@@ -35,13 +35,20 @@ _ALNUM = re.compile(r"[^\W_]")
 # Full-width 。！？ end a sentence where they stand (no space follows in ja, zh).
 _SENTENCE_END = re.compile(r"[.!?…]*[。！？]+|[.!?…]+(?=\s|$)|\n")
 _local = threading.local()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, keeping exactly one character per input character."""
     if text.isascii():
         return text.lower()
-    return text.translate(_FOLD_TABLE)
+    # Only the non-ASCII runs go through the table (a lookup per character); what the table
+    # gives is lower case already, so one lower() for the whole text does the ASCII letters.
+    return _NON_ASCII.sub(_fold_run, text).lower()
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return match.group().translate(_FOLD_TABLE)
 
 
 def _fold_char(char: str) -> str:
