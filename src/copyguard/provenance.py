@@ -231,10 +231,12 @@ class _Tracer:
         if not vwords:
             return
         if role in {"name", "title"}:
+            starts = self.index.name_starts(vwords[0])
+            if not starts:
+                return
             suffixes = self.lex.possessive_suffixes
             for start, end in find_sequence(
-                    self.words, vwords, lambda w, v: same_name(w, v, suffixes),
-                    self.index.name_starts(vwords[0])):
+                    self.words, vwords, lambda w, v: same_name(w, v, suffixes), starts):
                 kind = "exact"
                 if role == "name" and any(accent_differs(w, v) for w, v in zip(
                         self._words_in(start, end), vwords, strict=False)):
@@ -242,10 +244,11 @@ class _Tracer:
                 self.add(start, end, field, kind, value)
         elif role == "contact":
             found = list(digit_matches(self.text, value))
-            if not found:
+            starts = [] if found else self.index.norm_starts(vwords[0])
+            if starts:
                 found = list(find_sequence(
                     self.words, vwords, lambda w, v: len(w.text) if w.norm == v.norm else None,
-                    self.index.norm_starts(vwords[0])))
+                    starts))
             for start, end in found:
                 self.add(start, end, field, "exact", value)
         elif len(vwords) == 1 or role == "location":

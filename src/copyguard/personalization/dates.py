@@ -17,10 +17,13 @@ from copyguard.personalization.lexicon import Lexicon
 from copyguard.personalization.needles import Phrases
 
 _ORDINAL = r"(?:st|nd|rd|th|er|eme|ème|º|ª|o)?\.?"
-_NUMERIC = re.compile(r"(?<![\w/.\-])(\d{1,2})([./-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/\-]|\.\d)")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# Both start with what they match, not with the look-behind (which is checked after the first
+# characters): the regex engine then skips to the digits instead of trying every position.
+# The same matches as r"(?<![\w/.\-])(\d{1,2})([./-])..." and r"(?<!\d)(?:19|20)\d{2}(?!\d)".
+_NUMERIC = re.compile(
+    r"(\d(?<![\w/.\-]\d)\d?)([./-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/\-]|\.\d)")
+_YEAR = re.compile(r"(?:19|20)(?<!\d..)\d{2}(?!\d)")
 _DIGIT = re.compile(r"\d")
-_DATE_SHAPE = re.compile(r"\d[./-]\d")  # in every numeric date
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +142,7 @@ def explicit_mentions(folded: str, lex: Lexicon, region: str | None,
     if _DIGIT.search(folded) is None:  # every form has the day in digits
         return
     month_first = (region or "") in lex.month_first_regions
-    numeric = _NUMERIC.finditer(folded) if _DATE_SHAPE.search(folded) else iter(())
-    for match in numeric:
+    for match in _NUMERIC.finditer(folded):
         a, sep, b, year_text = match.groups()
         if sep == "." and year_text is None and not folded[match.end():].startswith("."):
             continue  # "3.5" is a number, "14.05." a German date

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache, partial
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, Generic, NamedTuple, TypeVar, overload
 
@@ -69,7 +69,7 @@ class Word(NamedTuple):
         return stem(self.norm, self.language)
 
 
-_NORM = attrgetter("norm")
+_NORM, _TEXT = attrgetter("norm"), attrgetter("text")
 T = TypeVar("T")
 
 
@@ -120,25 +120,25 @@ class Words(tuple[Word, ...]):
         return by_norm
 
 
-_FormsOf = tuple[str, str, bool, bool, bool]
-_MISSING: Any = object()
-_new_word = partial(tuple.__new__, Word)  # Word(...) without the Python-level __new__
-
-
-_FORMS: dict[str, dict[str, _FormsOf | None]] = {}  # language -> token text -> forms
+# The fields of a word that depend on its text only (``norm`` to ``is_alpha``); for a token
+# that is no word, whether it ends a clause and whether it ends a sentence.
+_FormsOf = tuple[str, str, bool, bool, bool] | tuple[bool, bool]
+_FORMS: dict[str, dict[str, _FormsOf]] = {}  # language -> token text -> forms
 _FORMS_MAX = 100_000  # per language; the table starts over when full
 
 
-def _forms(text: str, language: str) -> _FormsOf | None:
-    """The fields of a word that depend on its text only (``norm`` to ``is_alpha``), or
-    ``None`` when the token is not a word."""
+def _forms(text: str) -> _FormsOf:
     if not is_word_text(text):
-        return None
-    return (fold(text), name_key(text), any(c.isdigit() for c in text), text[:1].isupper(),
-            text.isalpha())
+        return (text in CLAUSE_BREAKS or (text.isspace() and "\n" in text),
+                text in SENTENCE_ENDS or "\n" in text)
+    norm = fold(text)
+    norm = text if norm == text else norm  # one string where the forms are equal
+    key = name_key(text)
+    key = norm if key == norm else key
+    return (norm, key, any(c.isdigit() for c in text), text[:1].isupper(), text.isalpha())
 
 
-def _forms_table(language: str) -> dict[str, _FormsOf | None]:
+def _forms_table(language: str) -> dict[str, _FormsOf]:
     table = _FORMS.setdefault(language, {})
     if len(table) > _FORMS_MAX:
         table.clear()
@@ -171,20 +171,23 @@ def _words(doc: Doc, text: str) -> Words:
     language = doc.lang_
     table = _forms_table(language)
     words: list[Word] = []
+    append, new = words.append, tuple.__new__
     clause, opens = 0, True  # the clause index; whether the next word opens a sentence
-    for index, (start, length, is_stop) in enumerate(
-            doc.to_array([IDX, LENGTH, IS_STOP]).tolist()):
-        token = text[start:start + length]
-        forms = table.get(token, _MISSING)
-        if forms is _MISSING:
-            forms = table[token] = _forms(token, language)
+    index = -1
+    for start, length, is_stop in doc.to_array([IDX, LENGTH, IS_STOP]).tolist():
+        index += 1
+        end = start + length
+        token = text[start:end]
+        forms = table.get(token)
         if forms is None:
-            if token in CLAUSE_BREAKS or (token.isspace() and "\n" in token):
-                clause += 1
-            opens = opens or token in SENTENCE_ENDS or "\n" in token
+            forms = table[token] = _forms(token)
+        if len(forms) == 2:  # not a word
+            clause += forms[0]
+            opens = opens or forms[1]
             continue
-        words.append(_new_word((index, start, start + length, token, *forms, clause,
-                                is_stop == 1, opens, language)))
+        norm, key, has_digit, is_titlecase, is_alpha = forms
+        append(new(Word, (index, start, end, token, norm, key, has_digit, is_titlecase,
+                          is_alpha, clause, is_stop == 1, opens, language)))
         opens = False
     return Words(words)
 
@@ -225,6 +228,8 @@ class WordIndex:
         """A text holding every form :func:`same_name` compares a word by. An ASCII word's
         forms (folded, name key, without a possessive suffix) are all substrings of its
         folded form; the forms of the other words are added."""
+        if all(map(str.isascii, map(_TEXT, self.words))):
+            return self._norms
         others = [form for w in self.words if not w.text.isascii()
                   for form in _name_forms(w.norm, w.key, self.suffixes)]
         return " ".join([self._norms, *others]) if others else self._norms
@@ -429,7 +434,7 @@ DIGITS = re.compile(r"\+?\d[\d\s().\-/]{4,}\d")
 def digit_matches(text: str, value: str) -> Iterator[tuple[int, int]]:
     """Phone-like values: the same digits whatever the separators, allowing a different
     country code or trunk prefix (``030 1234567`` for ``+49 30 1234567``)."""
-    wanted = re.sub(r"\D", "", value)
+    wanted = _digits(value)
     if len(wanted) < 6:
         return
     for match in DIGITS.finditer(text):
@@ -437,6 +442,11 @@ def digit_matches(text: str, value: str) -> Iterator[tuple[int, int]]:
         common = _common_suffix(digits, wanted)
         if digits == wanted or (common >= 7 and common >= min(len(digits), len(wanted)) - 2):
             yield match.start(), match.end()
+
+
+@lru_cache(maxsize=4096)
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
 
 
 def _common_suffix(a: str, b: str) -> int:

