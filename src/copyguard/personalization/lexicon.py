@@ -28,6 +28,7 @@ from copyguard.yamlpos import text_line
 
 DATA_DIR = "data/personalization"
 SURVEILLANCE_FAMILIES = ("observation", "detail", "detail_always", "location", "inference")
+WHOLE_TEXT_FAMILIES = ("observation", "location", "inference", "detail_always")
 
 
 class LexiconError(CopyguardError, ValueError):
@@ -166,10 +167,11 @@ class Lexicon:
     time: str
     second_person: Phrases | None
     behaviour: Phrases | None
-    greeting_end: Phrases | None
-    gendered_greeting_end: Phrases | None
+    greeting_end: EndPhrases | None
+    gendered_greeting_end: EndPhrases | None
     greeting_fillers: frozenset[str]
     titles: Mapping[str, str]
+    gendered_titles: tuple[str, ...]  # the ``titles`` that are gendered
     ambiguous_titles: frozenset[str]
     honorifics: tuple[str, ...]
     possessive_suffixes: tuple[str, ...]
@@ -181,6 +183,9 @@ class Lexicon:
     days_ago: tuple[tuple[Phrases, int], ...]
     at_time: Phrases | None
     surveillance: Mapping[str, Phrases]
+    # One pattern for the families matched over the whole text (observation, location,
+    # inference, detail_always): where it finds nothing, none of them does.
+    surveillance_any: Phrases | None
     winback: Phrases | None
     promo: Phrases | None
 
@@ -313,11 +318,28 @@ def _cldr_names(language: str) -> tuple[dict[str, int], dict[str, int]]:
     return {fold(name): int(day) for day, name in days.items()}, months
 
 
-def _greeting_end(words: list[str]) -> Phrases | None:
-    if not words:
-        return None
-    alternatives = "|".join(sorted((re.escape(fold(w)) for w in words), key=len, reverse=True))
-    return Phrases(re.compile(r"(?:^|[^\w])(?:" + alternatives + r")[\s,]*$"))
+class EndPhrases(Phrases):
+    """Literal phrases at the end of a text, where only spaces and commas may follow ("Hi",
+    "Dear"): searched for in the last characters only (every match starts there)."""
+
+    __slots__ = ("longest",)
+
+    def __init__(self, phrases: list[str]) -> None:
+        alternatives = "|".join(sorted(map(re.escape, phrases), key=len, reverse=True))
+        super().__init__(re.compile(r"(?:^|[^\w])(?:" + alternatives + r")[\s,]*$"))
+        self.longest = max(map(len, phrases))
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        end = len(text)
+        while end and (text[end - 1].isspace() or text[end - 1] == ","):
+            end -= 1
+        # A match is one character (or the start), a phrase ending at ``end`` or later, then
+        # spaces and commas: it starts at ``end - longest - 1`` or later.
+        return super().search(text, max(pos, end - self.longest - 1))
+
+
+def _greeting_end(words: list[str]) -> EndPhrases | None:
+    return EndPhrases([fold(w) for w in words]) if words else None
 
 
 @cache
@@ -361,6 +383,7 @@ def build_lexicon(language: str, text: str, name: str) -> Lexicon:
         gendered_greeting_end=_greeting_end(data.gendered_greetings),
         greeting_fillers=frozenset(fold(w) for w in data.greeting_fillers),
         titles=titles,
+        gendered_titles=tuple(t for t, kind in titles.items() if kind == "gendered"),
         ambiguous_titles=frozenset(fold(t) for t in data.titles.ambiguous),
         honorifics=tuple(sorted((fold(h) for h in data.honorifics), key=len, reverse=True)),
         possessive_suffixes=tuple(sorted(data.possessive_suffixes, key=len, reverse=True)),
@@ -376,6 +399,8 @@ def build_lexicon(language: str, text: str, name: str) -> Lexicon:
         surveillance={family: pattern for family in SURVEILLANCE_FAMILIES
                       if (pattern := c.union(getattr(data.surveillance, family),
                                              f"surveillance.{family}")) is not None},
+        surveillance_any=c.union([p for family in WHOLE_TEXT_FAMILIES
+                                  for p in getattr(data.surveillance, family)], "surveillance"),
         winback=c.union(data.winback, "winback"),
         promo=c.union(data.promo_cues, "promo_cues"),
     )

@@ -62,14 +62,17 @@ class Profile:
     @classmethod
     def of(cls, draft: Draft) -> Profile:
         roles = field_roles()
-        profile = draft.recipient.profile
         by_role: dict[str, str] = {}
-        for name, value in profile.items():
-            role = roles.name_role.get(name.lower())
-            if role and value:
+        title: str | None = None
+        for name, value in draft.recipient.profile.items():
+            if not value:
+                continue
+            key = name.lower()
+            role = roles.name_role.get(key)
+            if role:
                 by_role.setdefault(role, str(value))
-        title = next((str(v) for k, v in profile.items() if k.lower() in roles.titles and v),
-                     None)
+            if title is None and key in roles.titles:
+                title = str(value)
         return cls(by_role.get("preferred") or by_role.get("first"), title)
 
 
@@ -258,8 +261,7 @@ class NameChecker:
         found: dict[int, Finding] = {}
         last: tuple[int, int, int] | None = None  # key, start, end of the previous finding
         by_norm = self.words.by_norm
-        gendered = sorted(p for title, kind in self.lex.titles.items() if kind == "gendered"
-                          for p in by_norm.get(title, ()))
+        gendered = sorted(p for title in self.lex.gendered_titles for p in by_norm.get(title, ()))
         for k in gendered:
             word = self.words[k]
             joined = last is not None and \
