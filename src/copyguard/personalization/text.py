@@ -93,7 +93,7 @@ def keeps_initial(language: str) -> bool:
     return language in _SUFFIX_ONLY or language not in _SNOWBALL
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)  # about 250 bytes an entry
 def _stem(folded: str, language: str) -> str:
     algorithm = _SNOWBALL.get(language)
     if algorithm is None:
@@ -114,7 +114,7 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     return _sentences(text)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)  # keyed by whole texts: kept for the drafts being checked
 def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
