@@ -174,7 +174,8 @@ class _Tracer:
         self.folded = fold(draft.text)
         self.lex: Lexicon = lexicon(draft.language)
         self.words = words_of(doc, draft.text)
-        self.index = WordIndex(self.words, self.lex.possessive_suffixes, self.folded)
+        self.index = WordIndex(self.words, self.lex.possessive_suffixes, self.folded,
+                               ascii_text=draft.text.isascii())
         self.unspaced = draft.language in _UNSPACED
         self.candidates: list[tuple[Match, str]] = []
 

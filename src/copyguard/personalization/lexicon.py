@@ -171,7 +171,7 @@ class Lexicon:
     gendered_greeting_end: EndPhrases | None
     greeting_fillers: frozenset[str]
     titles: Mapping[str, str]
-    gendered_titles: tuple[str, ...]  # the ``titles`` that are gendered
+    gendered_titles: frozenset[str]  # the ``titles`` that are gendered
     ambiguous_titles: frozenset[str]
     honorifics: tuple[str, ...]
     possessive_suffixes: tuple[str, ...]
@@ -383,7 +383,7 @@ def build_lexicon(language: str, text: str, name: str) -> Lexicon:
         gendered_greeting_end=_greeting_end(data.gendered_greetings),
         greeting_fillers=frozenset(fold(w) for w in data.greeting_fillers),
         titles=titles,
-        gendered_titles=tuple(t for t, kind in titles.items() if kind == "gendered"),
+        gendered_titles=frozenset(t for t, kind in titles.items() if kind == "gendered"),
         ambiguous_titles=frozenset(fold(t) for t in data.titles.ambiguous),
         honorifics=tuple(sorted((fold(h) for h in data.honorifics), key=len, reverse=True)),
         possessive_suffixes=tuple(sorted(data.possessive_suffixes, key=len, reverse=True)),

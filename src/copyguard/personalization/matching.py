@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, not_
 from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from rapidfuzz import fuzz
@@ -108,6 +110,32 @@ class Words(tuple[Word, ...]):
         return tuple(w for w in self if w.is_titlecase and w.is_alpha and not w.is_stop)
 
     @lazy
+    def norms(self) -> list[str]:
+        """Each word's folded form."""
+        return list(map(_NORM, self))
+
+    @lazy
+    def norm_set(self) -> frozenset[str]:
+        """The distinct folded forms."""
+        return frozenset(self.norms)
+
+    @lazy
+    def _lines(self) -> str | None:
+        """The folded forms, one per line (``None`` if a form holds a line break)."""
+        lines = "\n" + "\n".join(self.norms)
+        return lines if lines.count("\n") == len(self.norms) else None
+
+    def starting_with(self, initial: str) -> set[str]:
+        """The distinct folded forms that start with ``initial`` (one character)."""
+        if self._lines is None:
+            return {norm for norm in self.norm_set if norm[:1] == initial}
+        return set(_line_start(initial).findall(self._lines))
+
+    def positions(self, norms: AbstractSet[str]) -> list[int]:
+        """The positions of the words with one of these folded forms, in text order."""
+        return [p for p, norm in enumerate(self.norms) if norm in norms] if norms else []
+
+    @lazy
     def by_norm(self) -> dict[str, list[int]]:
         """The positions of each folded form, in text order."""
         by_norm: dict[str, list[int]] = {}
@@ -118,6 +146,12 @@ class Words(tuple[Word, ...]):
             else:
                 found.append(position)
         return by_norm
+
+
+@lru_cache(maxsize=4096)
+def _line_start(initial: str) -> re.Pattern[str]:
+    """The lines that start with ``initial`` (found from the line break before them)."""
+    return re.compile("\n(" + re.escape(initial) + "[^\n]*)")
 
 
 # The fields of a word that depend on its text only (``norm`` to ``is_alpha``); for a token
@@ -215,10 +249,11 @@ class WordIndex:
     """
 
     def __init__(self, words: Sequence[Word], suffixes: Sequence[str],
-                 folded: str | None = None) -> None:
+                 folded: str | None = None, *, ascii_text: bool = False) -> None:
         self.words = words if isinstance(words, Words) else Words(words)
         self.suffixes = tuple(suffixes)
         self.folded = folded
+        self.ascii_text = ascii_text  # the draft's text is ASCII: so is every word
 
     @lazy
     def _norms(self) -> str:
@@ -230,23 +265,16 @@ class WordIndex:
         """A text holding every form :func:`same_name` compares a word by. An ASCII word's
         forms (folded, name key, without a possessive suffix) are all substrings of its
         folded form; the forms of the other words are added."""
-        if all(map(str.isascii, map(_TEXT, self.words))):
+        non_ascii = [] if self.ascii_text else \
+            list(compress(self.words, map(not_, map(str.isascii, map(_TEXT, self.words)))))
+        if not non_ascii:
             return self._norms
-        others = [form for w in self.words if not w.text.isascii()
-                  for form in _name_forms(w.norm, w.key, self.suffixes)]
+        others = [form for w in non_ascii for form in _name_forms(w.norm, w.key, self.suffixes)]
         return " ".join([self._norms, *others]) if others else self._norms
 
     @property
     def by_norm(self) -> dict[str, list[int]]:
         return self.words.by_norm
-
-    @lazy
-    def _by_initial(self) -> dict[str, list[str]]:
-        """The distinct folded forms by first letter."""
-        out: dict[str, list[str]] = {}
-        for norm in self.by_norm:
-            out.setdefault(norm[:1], []).append(norm)
-        return out
 
     @lazy
     def _by_name(self) -> dict[str, list[int]]:
@@ -277,15 +305,12 @@ class WordIndex:
         letter are compared. Each distinct form is compared once."""
         if not self.words:
             return []
-        norms: Iterable[str] = self._by_initial.get(value.norm[:1], ()) \
-            if keeps_initial(value.language) else self.by_norm
-        language, by_norm = self.words[0].language, self.by_norm
-        found = [p for norm in norms
-                 if norm == value.norm or _stems_match(norm, language, value.norm,
-                                                       value.language)
-                 for p in by_norm[norm]]
-        found.sort()
-        return found
+        norms = self.words.starting_with(value.norm[:1]) if keeps_initial(value.language) \
+            else self.words.norm_set
+        language = self.words[0].language
+        return self.words.positions({
+            norm for norm in norms if norm == value.norm
+            or _stems_match(norm, language, value.norm, value.language)})
 
 
 @lru_cache(maxsize=16384)

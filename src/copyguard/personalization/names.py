@@ -260,8 +260,7 @@ class NameChecker:
         """Gendered titles, keyed by the start of the name they precede (or the title)."""
         found: dict[int, Finding] = {}
         last: tuple[int, int, int] | None = None  # key, start, end of the previous finding
-        by_norm = self.words.by_norm
-        gendered = sorted(p for title in self.lex.gendered_titles for p in by_norm.get(title, ()))
+        gendered = self.words.positions(self.lex.gendered_titles & self.words.norm_set)
         for k in gendered:
             word = self.words[k]
             joined = last is not None and \
