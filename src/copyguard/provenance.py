@@ -158,8 +158,8 @@ def fact_key(field: str) -> str:
 
 def trace(ctx: CheckContext) -> Provenance:
     """The draft's provenance, computed once per draft and shared by every check."""
-    tokenizer = ctx.nlp.pipeline(ctx.draft.language).tokenizer
-    return ctx.memo(MEMO_KEY, lambda: build(ctx.draft, ctx.doc, tokenizer))
+    return ctx.memo(MEMO_KEY, lambda: build(
+        ctx.draft, ctx.doc, ctx.nlp.pipeline(ctx.draft.language).tokenizer))
 
 
 def personalized_spans(ctx: CheckContext) -> tuple[PersonalizedSpan, ...]:
