@@ -5,6 +5,14 @@ uses it. Per language we load, in order: a pipeline named in ``models`` (or
 ``$COPYGUARD_SPACY_MODELS="en=en_core_web_lg,de=/path/to/pipeline"``), else an installed
 trained pipeline (``en_core_web_lg``/``md``/``sm``, ``de_core_news_*`` ...), else a blank
 pipeline (tokenizer only). Pipelines are built lazily, once, and shared by every check.
+
+A blank pipeline's vocabulary keeps every string it has seen (each new word, name, number or
+address costs ~400 bytes, for good), so a long-running service would grow without end. When a
+vocabulary has grown by ``vocab_limit`` strings the pipeline gets a fresh vocabulary and
+tokenizer (:class:`_RenewingTokenizer`). Docs made before keep the old vocabulary alive until
+they are dropped, so no Doc is ever invalidated: unlike spaCy's ``memory_zone()``, which frees
+strings that Docs still in use on other threads (or in an abandoned check) point to.
+Tokenization does not depend on what the vocabulary has seen: tokens are the same after.
 """
 
 from __future__ import annotations
@@ -12,13 +20,16 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 log = logging.getLogger("copyguard.nlp")
 
@@ -33,6 +44,8 @@ _MAX_BYTES: Mapping[str, int] = {"ja": 49_149}
 _BREAKS = "\n。！？!?"
 _TRAINED_SUFFIXES = ("core_web_lg", "core_web_md", "core_web_sm", "core_news_lg",
                      "core_news_md", "core_news_sm")
+# New strings a blank pipeline's vocabulary may take before it is renewed (~8 MB).
+VOCAB_LIMIT = 20_000
 
 
 def _offline_tldextract() -> None:
@@ -66,21 +79,84 @@ def models_from_env() -> dict[str, str]:
     return {lang.strip(): name.strip() for lang, name in pairs}
 
 
+class _RenewingTokenizer:
+    """A blank pipeline's tokenizer, always the same object (callers may key caches on it),
+    delegating to ``current``; :meth:`renew_if_grown` swaps in a fresh tokenizer and vocab."""
+
+    def __init__(self, nlp: Language, fresh: Callable[[Any], Language], limit: int) -> None:
+        self._nlp, self._fresh, self._limit = nlp, fresh, limit
+        self.current: Any = nlp.tokenizer
+        self._size = len(nlp.vocab.strings)
+        self._lock = threading.Lock()
+        self.renewals = 0
+
+    def __call__(self, text: str) -> Doc:
+        return self.current(text)  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:  # vocab, explain, pipe ...
+        return getattr(self.current, name)
+
+    def grown(self) -> bool:
+        return len(self.current.vocab.strings) - self._size > self._limit
+
+    def renew_if_grown(self) -> None:
+        if not self.grown():
+            return
+        with self._lock:
+            if not self.grown():  # another thread renewed it
+                return
+            fresh = self._fresh(self.current)
+            self.current = fresh.tokenizer
+            self._nlp.vocab = fresh.vocab  # what Presidio's stop-word test reads
+            self._size = len(fresh.vocab.strings)
+            self.renewals += 1
+            log.info("renewed the %s vocabulary after %d new strings", self._nlp.lang,
+                     self._limit)
+
+
+def _fresh(cls: type[Language], tokenizer: Any) -> Language:
+    """A new blank pipeline of ``cls``. A tokenizer written in Python (Japanese: SudachiPy
+    and its 70 MB dictionary) is copied onto the new vocab, not loaded again."""
+    if isinstance(tokenizer, Tokenizer):  # spaCy's own: quick to build again
+        lang = cls.lang or "xx"
+        return spacy.blank(lang, config=_BLANK_CONFIG.get(lang, {}))
+    return cls(create_tokenizer=lambda new: _onto(tokenizer, new.vocab))
+
+
+def _onto(tokenizer: Any, vocab: Vocab) -> Any:
+    # not copy.copy(): their __reduce__ builds a new tokenizer, loading the dictionary again
+    clone = object.__new__(type(tokenizer))
+    clone.__dict__.update(vars(tokenizer))
+    clone.vocab = vocab
+    return clone
+
+
 class NlpService:
     """One spaCy pipeline per language, plus Presidio NLP engines over the same pipelines."""
 
-    def __init__(self, models: Mapping[str, str] | None = None, *, auto_trained: bool = True):
+    def __init__(self, models: Mapping[str, str] | None = None, *, auto_trained: bool = True,
+                 vocab_limit: int | None = None):
         _offline_tldextract()
         self._models = {**models_from_env(), **(models or {})}
         self._auto_trained = auto_trained
+        self._vocab_limit = VOCAB_LIMIT if vocab_limit is None else vocab_limit
         self._pipelines: dict[str, Language] = {}
         self._lock = threading.Lock()
 
     def pipeline(self, language: str) -> Language:
         with self._lock:
             if language not in self._pipelines:
-                self._pipelines[language] = self._build(language)
+                nlp = self._build(language)
+                if not nlp.pipe_names:  # trained components hold strings of their vocab
+                    renew = partial(_fresh, type(nlp))
+                    nlp.tokenizer = _RenewingTokenizer(nlp, renew, self._vocab_limit)
+                self._pipelines[language] = nlp
             return self._pipelines[language]
+
+    def vocab_sizes(self) -> dict[str, int]:
+        """Strings in each built pipeline's vocabulary (they grow with every new token)."""
+        with self._lock:
+            return {lang: len(nlp.vocab.strings) for lang, nlp in self._pipelines.items()}
 
     def is_trained(self, language: str) -> bool:
         return bool(self.pipeline(language).pipe_names)
@@ -111,10 +187,15 @@ class NlpService:
 
     def doc(self, text: str, language: str) -> Doc:
         nlp = self.pipeline(language)
+        piece: Callable[[str], Doc] = nlp
+        if isinstance(nlp.tokenizer, _RenewingTokenizer):
+            nlp.tokenizer.renew_if_grown()
+            piece = nlp.tokenizer.current  # all pieces of a long text on one vocab
         limit = _MAX_BYTES.get(language)
         if limit is None or len(text.encode("utf-8")) <= limit:
             return nlp(text)
-        return Doc.from_docs([nlp(part) for part in _chunks(text, limit)], ensure_whitespace=False)
+        return Doc.from_docs([piece(part) for part in _chunks(text, limit)],
+                             ensure_whitespace=False)
 
     def presidio_engine(self, language: str) -> Any:
         """A Presidio ``NlpEngine`` over our pipeline for ``language`` (no download, ever)."""
