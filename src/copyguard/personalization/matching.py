@@ -148,7 +148,7 @@ class Words(tuple[Word, ...]):
         return by_norm
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # one pattern per first letter
 def _line_start(initial: str) -> re.Pattern[str]:
     """The lines that start with ``initial`` (found from the line break before them)."""
     return re.compile("\n(" + re.escape(initial) + "[^\n]*)")
