@@ -47,6 +47,15 @@ def test_a_misaddressed_greeting_is_reported_once_by_personalization(
         ("personalization", "name_mismatch", "Jennifer")]
 
 
+def test_a_misaddressed_greeting_stays_with_pii_when_personalization_does_not_run(
+        guard: Guard) -> None:
+    """``guard`` runs pii without the personalization check: nobody else would report it."""
+    verdict = guard.check("Hi Jennifer, your order has shipped!", locale="en-US",
+                          recipient={"profile": MARIA})
+    assert codes(verdict, "pii", "personalization") == [("pii", "OTHER_PERSON", "Jennifer")]
+    assert verdict.route is Route.REVIEW
+
+
 @pytest.mark.parametrize(("locale", "text", "name"), [
     ("en-US", "Your neighbour Jennifer Smith bought the same tent.", "Jennifer Smith"),
     ("en-US", "Dear Jennifer Smith, thank you for your order.", "Jennifer Smith"),

@@ -142,7 +142,7 @@ class PiiCheck(Check):
                 continue
             # personalization reports a misaddressed greeting (name_mismatch), always on a
             # capitalized word: names in scripts without case are never among them
-            if any(c.isupper() for c in mention.name):
+            if ctx.runs("personalization") and any(c.isupper() for c in mention.name):
                 mismatched = self._name_mismatches(ctx) if mismatched is None else mismatched
                 if any(mention.start < e and s < mention.end for s, e in mismatched):
                     continue
