@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from spacy.tokens import Doc
 
@@ -29,7 +28,7 @@ class CheckContext:
         self.guide = guide
         self.nlp = nlp
         self._checks = None if checks is None else frozenset(checks)
-        self._memo: dict[str, Future[Any]] = {}
+        self._memo: dict[str, _Cell] = {}
         self._lock = threading.Lock()
 
     def runs(self, check: str) -> bool:
@@ -58,15 +57,32 @@ class CheckContext:
         """``factory()``, computed once per draft: the first caller computes it, later callers
         wait for that result (or its exception). Only callers of the same key wait, so a
         computation that hangs holds up no other."""
-        with self._lock:
-            future = self._memo.get(key)
-            owner = future is None
-            if future is None:
-                future = self._memo[key] = Future()
-        if owner:
-            try:
-                future.set_result(factory())
-            except BaseException as exc:
-                future.set_exception(exc)
-        value: T = future.result()
-        return value
+        cell = self._memo.get(key)
+        if cell is None:
+            with self._lock:
+                cell = self._memo.get(key)
+                owner = cell is None
+                if cell is None:
+                    cell = self._memo[key] = _Cell()
+            if owner:
+                try:
+                    cell.value = factory()
+                except BaseException as exc:
+                    cell.error = exc
+                cell.ready.set()
+        if not cell.ready.is_set():
+            cell.ready.wait()
+        if cell.error is not None:
+            raise cell.error
+        return cast(T, cell.value)
+
+
+class _Cell:
+    """One memo entry, written once; read without a lock once ``ready`` is set."""
+
+    __slots__ = ("error", "ready", "value")
+
+    def __init__(self) -> None:
+        self.ready = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None

@@ -7,7 +7,7 @@ Everything here is a frozen dataclass. JSON enters and leaves through :mod:`copy
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -83,6 +83,23 @@ class FrozenMap(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
+    # The dict's own views (read-only), not Mapping's item-by-item ones: checks read the
+    # recipient's profile several times per draft.
+    def keys(self) -> KeysView[str]:
+        return self._data.keys()
+
+    def values(self) -> ValuesView[Any]:
+        return self._data.values()
+
+    def items(self) -> ItemsView[str, Any]:
+        return self._data.items()
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("FrozenMap is read-only")
