@@ -44,8 +44,8 @@ _MAX_BYTES: Mapping[str, int] = {"ja": 49_149}
 _BREAKS = "\n。！？!?"
 _TRAINED_SUFFIXES = ("core_web_lg", "core_web_md", "core_web_sm", "core_news_lg",
                      "core_news_md", "core_news_sm")
-# New strings a blank pipeline's vocabulary may take before it is renewed (~8 MB).
-VOCAB_LIMIT = 20_000
+# New strings a blank pipeline's vocabulary may take before it is renewed (~4 MB).
+VOCAB_LIMIT = 10_000
 
 
 def _offline_tldextract() -> None:

@@ -116,7 +116,7 @@ def profile_recognizers(recipient: Recipient, language: str, region: str | None,
     return tuple(found)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=512)
 def _recognizer(field: str, match: str, value: str, language: str,
                 region: str | None) -> PatternRecognizer | None:
     patterns = value_patterns(match, value, language, region)
