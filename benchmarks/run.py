@@ -16,7 +16,6 @@ import argparse
 import itertools
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -112,7 +111,18 @@ def latency(guard: Any, drafts: list[dict[str, Any]], repeat: int) -> dict[str, 
     english_full = []
     for draft in english:  # the same English texts, for the like-for-like ratio
         english_full.append(timed(lambda d=draft: guard.check(d)))
-    return {"full": full, "bare": bare, "per_check": per_check, "english_full": english_full}
+    groups: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
+    for i, draft in enumerate(english):  # bare holds `repeat` rounds of the English drafts
+        group = groups[source(draft.id or "")]
+        group[0].append(english_full[i])
+        group[1].extend(bare[i::len(english)])
+    return {"full": full, "bare": bare, "per_check": per_check, "english_full": english_full,
+            "groups": dict(groups)}
+
+
+def source(draft_id: str) -> str:
+    return ("SMS" if draft_id.startswith("sms") else
+            "mails" if draft_id.startswith("sa") else "fixtures")
 
 
 def throughput(guard: Any, drafts: list[dict[str, Any]], workers: int, total: int,
@@ -167,6 +177,15 @@ def scale_terms(tmp: Path) -> dict[int, float]:
     return {n: statistics.median(values) for n, values in times.items()}
 
 
+def memory_of_one_guard() -> dict[str, Any]:
+    """benchmarks/bench_memory.py's result: one guard alone in a fresh process (this one
+    also holds the bare Presidio analyzer and every draft)."""
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks/bench_memory.py")],
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
 def cold_start(runs: int = 5) -> list[float]:
     """Seconds from a fresh interpreter's first import of copyguard to its first verdict (an
     English draft, the default brand), for ``runs`` fresh processes, in order."""
@@ -199,13 +218,16 @@ def main(argv: Iterable[str] | None = None) -> None:
     print(f"drafts: {len(drafts)} (fixtures + {limit} spamassassin + {limit} sms)")
 
     lat = latency(guard, drafts, repeat)
-    rss_one_guard = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("\n== latency per draft")
     print(f"full guard (all drafts)       {summary(lat['full'])}")
     print(f"full guard (English drafts)   {summary(lat['english_full'])}")
     print(f"bare Presidio analyze         {summary(lat['bare'])}")
     ratio = percentile(lat["english_full"], 50) / percentile(lat["bare"], 50)
     print(f"ratio full/bare at p50        {ratio:.2f}x   (target <= 1.0x)")
+    for name, (ours, theirs) in sorted(lat["groups"].items()):
+        mine, bare50 = percentile(ours, 50), percentile(theirs, 50)
+        print(f"  {name:<9} ({len(ours):>4} drafts) guard p50 {mine:6.2f}  bare p50 "
+              f"{bare50:6.2f} ms  ({mine / bare50:.2f}x)")
     for name, values in sorted(lat["per_check"].items()):
         print(f"  check {name:<22} {summary(values)}")
 
@@ -230,7 +252,10 @@ def main(argv: Iterable[str] | None = None) -> None:
     print(f"10,000 / 10 terms             {terms[10_000] / terms[10]:8.2f}x   (target <= 1.2x)")
 
     print("\n== memory and start-up")
-    print(f"peak RSS, one guard           {rss_one_guard:8.1f} MB   (target <= 400 MB)")
+    memory = memory_of_one_guard()
+    print(f"peak RSS, one guard           {memory['peak_mb']:8.1f} MB   (target <= 400 MB; "
+          f"fresh process, {len(memory['languages'])} languages, both brands, "
+          f"{memory['passes']} x {memory['drafts']} drafts)")
     print(f"cold start (import + check)   {statistics.median(starts):8.2f} s    (target <= 3 s; "
           f"median of {len(starts)} fresh processes, {min(starts):.2f}-{max(starts):.2f} s)")
     print("\nbatch of 100,000 drafts with flat memory: python benchmarks/bench_batch.py "
