@@ -29,13 +29,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as bench  # benchmarks/run.py: the same drafts as the suite
 
 
+def _status() -> dict[str, float]:
+    with open("/proc/self/status", encoding="ascii") as status:
+        return {line.split(":")[0]: int(line.split()[1]) / 1024 for line in status
+                if line.startswith(("VmRSS:", "RssAnon:", "RssFile:"))}
+
+
 def rss_mb() -> float:
     """Current resident set size in MB."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
+    return _status()["VmRSS"]
+
+
+def file_mb() -> float:
+    """The part of RSS that is mapped files (shared libraries, Sudachi's dictionary): pages
+    shared with other processes and that the kernel can drop and read again."""
+    return _status()["RssFile"]
 
 
 def peak_mb() -> float:
@@ -97,6 +105,19 @@ def _check_all(guard: Any, drafts: Iterable[Any]) -> int:
     return count
 
 
+class _Log:
+    """RSS (and its mapped-file part) at named points, printed as they are taken."""
+
+    def __init__(self) -> None:
+        self.rss: dict[str, float] = {}
+        self.files: dict[str, float] = {}
+
+    def mark(self, key: str, label: str, extra: str = "") -> None:
+        self.rss[key], self.files[key] = round(rss_mb(), 1), round(file_mb(), 1)
+        print(f"{label:<30} {self.rss[key]:8.1f} MB  (files {self.files[key]:6.1f}){extra}",
+              flush=True)
+
+
 def main(argv: Iterable[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -109,14 +130,13 @@ def main(argv: Iterable[str] | None = None) -> dict[str, Any]:
                         help="print RSS every so many distinct drafts")
     args = parser.parse_args(list(argv) if argv is not None else None)
 
-    rss: dict[str, float] = {"start": rss_mb()}
+    log = _Log()
+    log.mark("start", "start")
     from copyguard import Guard
 
-    rss["import"] = rss_mb()
-    print(f"{'after import':<28} {rss['import']:8.1f} MB", flush=True)
+    log.mark("import", "after import")
     guard = Guard(brand_dirs=[bench.ROOT / "brand_guides"])
-    rss["guard"] = rss_mb()
-    print(f"{'after Guard()':<28} {rss['guard']:8.1f} MB", flush=True)
+    log.mark("guard", "after Guard()")
 
     drafts = [guard.prepare(d) for d in bench.load_drafts(args.limit)]
     locales: list[str] = []
@@ -124,22 +144,19 @@ def main(argv: Iterable[str] | None = None) -> dict[str, Any]:
         if draft.locale not in locales:
             locales.append(draft.locale)
             guard.check(draft)
-            rss[f"first:{draft.locale}"] = rss_mb()
-            print(f"{'first ' + draft.locale + ' draft':<28} {rss_mb():8.1f} MB", flush=True)
-    brands = sorted({d.brand for d in drafts if d.brand})
+            log.mark(f"first:{draft.locale}", f"first {draft.locale} draft")
     started = time.perf_counter()
     for n in range(1, args.passes + 1):
         _check_all(guard, drafts)
-        rss[f"pass:{n}"] = rss_mb()
-        print(f"{f'after pass {n} ({len(drafts)} drafts)':<28} {rss_mb():8.1f} MB", flush=True)
+        log.mark(f"pass:{n}", f"after pass {n} ({len(drafts)} drafts)")
     seconds = time.perf_counter() - started
     result: dict[str, Any] = {
         "drafts": len(drafts), "passes": args.passes, "locales": locales,
-        "languages": sorted({d.language for d in drafts}), "brands": brands,
-        "rss_mb": {k: round(v, 1) for k, v in rss.items()},
-        "after_drafts_mb": round(rss_mb(), 1), "peak_mb": round(peak_mb(), 1),
-        "vocab": _vocab(guard), "seconds": round(seconds, 1)}
-    print(f"{'peak (ru_maxrss)':<28} {peak_mb():8.1f} MB   vocab strings {_vocab(guard)}")
+        "languages": sorted({d.language for d in drafts}),
+        "brands": sorted({d.brand for d in drafts if d.brand}),
+        "rss_mb": log.rss, "file_mb": log.files, "after_drafts_mb": round(rss_mb(), 1),
+        "peak_mb": round(peak_mb(), 1), "vocab": _vocab(guard), "seconds": round(seconds, 1)}
+    print(f"{'peak (ru_maxrss)':<30} {peak_mb():8.1f} MB   vocab strings {_vocab(guard)}")
 
     if args.distinct:
         curve: list[tuple[int, float, int]] = []
@@ -148,15 +165,15 @@ def main(argv: Iterable[str] | None = None) -> dict[str, Any]:
         while done < args.distinct:
             done += _check_all(guard, (next(stream) for _ in range(min(args.every,
                                                                         args.distinct - done))))
-            curve.append((done, round(rss_mb(), 1), _vocab(guard)))
-            print(f"{f'distinct drafts {done}':<28} {curve[-1][1]:8.1f} MB   "
-                  f"vocab strings {curve[-1][2]}", flush=True)
-        half = curve[len(curve) // 2]
+            log.mark(f"distinct:{done}", f"distinct drafts {done}",
+                     f"  vocab strings {_vocab(guard)}")
+            curve.append((done, log.rss[f"distinct:{done}"], _vocab(guard)))
+        half = curve[(len(curve) - 1) // 2]
         slope = (curve[-1][1] - half[1]) / max(1, curve[-1][0] - half[0]) * 1000
         result["distinct"] = {"drafts": args.distinct, "curve": curve,
                               "mb_per_1000_second_half": round(slope, 2),
                               "peak_mb": round(peak_mb(), 1)}
-        print(f"{'second half slope':<28} {slope:8.2f} MB per 1,000 drafts; "
+        print(f"{'second half slope':<30} {slope:8.2f} MB per 1,000 drafts; "
               f"peak {peak_mb():.1f} MB")
     print(json.dumps(result))
     return result

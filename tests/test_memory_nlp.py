@@ -51,7 +51,7 @@ def _tokens(doc) -> list[tuple]:
 
 @pytest.mark.parametrize("language", sorted(SAMPLES))
 def test_tokens_are_the_same_after_the_vocabulary_is_renewed(language: str) -> None:
-    nlp = NlpService(auto_trained=False, vocab_limit=300)
+    nlp = NlpService(auto_trained=False, vocab_budget=300)
     before = _tokens(nlp.doc(SAMPLES[language], language))
     tokenizer = nlp.pipeline(language).tokenizer
     _renew(nlp, language, 2, seed=3)
@@ -60,8 +60,8 @@ def test_tokens_are_the_same_after_the_vocabulary_is_renewed(language: str) -> N
     assert nlp.pipeline(language).vocab is tokenizer.current.vocab
 
 
-def test_the_vocabulary_stays_within_its_limit() -> None:
-    nlp = NlpService(auto_trained=False, vocab_limit=2_000)
+def test_the_vocabulary_stays_within_its_budget() -> None:
+    nlp = NlpService(auto_trained=False, vocab_budget=2_000)
     base = len(nlp.doc("warm up", "en").vocab.strings)
     rng = random.Random(5)
     sizes = []
@@ -72,8 +72,22 @@ def test_the_vocabulary_stays_within_its_limit() -> None:
     assert nlp.pipeline("en").tokenizer.renewals >= 8
 
 
+def test_one_budget_for_all_languages_renews_the_one_that_grew_most() -> None:
+    nlp = NlpService(auto_trained=False, vocab_budget=3_000)
+    rng = random.Random(6)
+    for language in ("en", "de", "ja"):
+        nlp.doc(SAMPLES[language], language)
+    base = sum(nlp.vocab_sizes().values())
+    for i in range(900):  # ~11,000 new strings, four English drafts to one German and Japanese
+        language = ("en", "en", "en", "en", "de", "ja")[i % 6]
+        nlp.doc(_distinct(rng, language), language)
+        assert sum(nlp.vocab_sizes().values()) <= base + 3_000 + 30
+    renewals = {lang: nlp.pipeline(lang).tokenizer.renewals for lang in ("en", "de", "ja")}
+    assert renewals["en"] >= 2 and renewals["en"] > renewals["de"] + renewals["ja"]
+
+
 def test_docs_made_before_a_renewal_stay_valid() -> None:
-    nlp = NlpService(auto_trained=False, vocab_limit=200)
+    nlp = NlpService(auto_trained=False, vocab_budget=200)
     old = nlp.doc("Zorbulax Quentrify ordered 48213 jackets", "en")
     _renew(nlp, "en", 3, seed=7)
     gc.collect()
@@ -83,7 +97,7 @@ def test_docs_made_before_a_renewal_stay_valid() -> None:
 
 
 def test_japanese_keeps_one_sudachi_dictionary() -> None:
-    nlp = NlpService(auto_trained=False, vocab_limit=100)
+    nlp = NlpService(auto_trained=False, vocab_budget=100)
     tokenizer = nlp.pipeline("ja").tokenizer
     sudachi = tokenizer.current.tokenizer
     _renew(nlp, "ja", 2, seed=9)
@@ -93,7 +107,7 @@ def test_japanese_keeps_one_sudachi_dictionary() -> None:
 
 
 def test_renewal_is_safe_with_threads_sharing_the_pipeline() -> None:
-    nlp = NlpService(auto_trained=False, vocab_limit=500)
+    nlp = NlpService(auto_trained=False, vocab_budget=500)
     errors: list[BaseException] = []
 
     def work(seed: int) -> None:
@@ -119,7 +133,7 @@ def test_renewal_is_safe_with_threads_sharing_the_pipeline() -> None:
 
 def test_a_guard_over_distinct_drafts_keeps_a_bounded_vocabulary(monkeypatch) -> None:
     """Verdicts are the same before and after renewals, and the vocabulary stays bounded."""
-    monkeypatch.setattr(copyguard.nlp, "VOCAB_LIMIT", 400)
+    monkeypatch.setattr(copyguard.nlp, "VOCAB_BUDGET", 400)
     guard = Guard(brand="northwind")
     draft = {"text": "Hi Maria, we noticed you viewed the Alpine Shell 18 times! Call "
                      "+1 415 555 0100.", "locale": "en-US", "channel": "email",

@@ -7,12 +7,14 @@ trained pipeline (``en_core_web_lg``/``md``/``sm``, ``de_core_news_*`` ...), els
 pipeline (tokenizer only). Pipelines are built lazily, once, and shared by every check.
 
 A blank pipeline's vocabulary keeps every string it has seen (each new word, name, number or
-address costs ~400 bytes, for good), so a long-running service would grow without end. When a
-vocabulary has grown by ``vocab_limit`` strings the pipeline gets a fresh vocabulary and
-tokenizer (:class:`_RenewingTokenizer`). Docs made before keep the old vocabulary alive until
-they are dropped, so no Doc is ever invalidated: unlike spaCy's ``memory_zone()``, which frees
-strings that Docs still in use on other threads (or in an abandoned check) point to.
-Tokenization does not depend on what the vocabulary has seen: tokens are the same after.
+address costs ~400 bytes, for good), so a long-running service would grow without end. When
+the vocabularies together have taken ``vocab_budget`` new strings, the one that grew most gets
+a fresh vocabulary and tokenizer (:class:`_RenewingTokenizer`). Docs made before keep the old
+vocabulary alive until they are dropped, so no Doc is ever invalidated: unlike spaCy's
+``memory_zone()``, which frees strings that Docs still in use on other threads (or in an
+abandoned check) point to. Tokenization does not depend on what the vocabulary has seen: the
+tokens are the same after. One budget for all languages: a service's working vocabulary (the
+benchmark drafts: ~30,000 strings, mostly English) fits without renewals, which cost ~0.2 s.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ _MAX_BYTES: Mapping[str, int] = {"ja": 49_149}
 _BREAKS = "\n。！？!?"
 _TRAINED_SUFFIXES = ("core_web_lg", "core_web_md", "core_web_sm", "core_news_lg",
                      "core_news_md", "core_news_sm")
-# New strings a blank pipeline's vocabulary may take before it is renewed (~4 MB).
-VOCAB_LIMIT = 10_000
+# New strings all blank pipelines' vocabularies may take together (~20 MB) before renewal.
+VOCAB_BUDGET = 50_000
 
 
 def _offline_tldextract() -> None:
@@ -81,13 +83,12 @@ def models_from_env() -> dict[str, str]:
 
 class _RenewingTokenizer:
     """A blank pipeline's tokenizer, always the same object (callers may key caches on it),
-    delegating to ``current``; :meth:`renew_if_grown` swaps in a fresh tokenizer and vocab."""
+    delegating to ``current``; :meth:`renew` swaps in a fresh tokenizer and vocab."""
 
-    def __init__(self, nlp: Language, fresh: Callable[[Any], Language], limit: int) -> None:
-        self._nlp, self._fresh, self._limit = nlp, fresh, limit
+    def __init__(self, nlp: Language, fresh: Callable[[Any], Language]) -> None:
+        self._nlp, self._fresh = nlp, fresh
         self.current: Any = nlp.tokenizer
         self._size = len(nlp.vocab.strings)
-        self._lock = threading.Lock()
         self.renewals = 0
 
     def __call__(self, text: str) -> Doc:
@@ -96,22 +97,17 @@ class _RenewingTokenizer:
     def __getattr__(self, name: str) -> Any:  # vocab, explain, pipe ...
         return getattr(self.current, name)
 
-    def grown(self) -> bool:
-        return len(self.current.vocab.strings) - self._size > self._limit
+    def growth(self) -> int:
+        """Strings added to the vocabulary since it was made."""
+        return len(self.current.vocab.strings) - self._size
 
-    def renew_if_grown(self) -> None:
-        if not self.grown():
-            return
-        with self._lock:
-            if not self.grown():  # another thread renewed it
-                return
-            fresh = self._fresh(self.current)
-            self.current = fresh.tokenizer
-            self._nlp.vocab = fresh.vocab  # what Presidio's stop-word test reads
-            self._size = len(fresh.vocab.strings)
-            self.renewals += 1
-            log.info("renewed the %s vocabulary after %d new strings", self._nlp.lang,
-                     self._limit)
+    def renew(self) -> None:
+        growth, fresh = self.growth(), self._fresh(self.current)
+        self.current = fresh.tokenizer
+        self._nlp.vocab = fresh.vocab  # what Presidio's stop-word test reads
+        self._size = len(fresh.vocab.strings)
+        self.renewals += 1
+        log.info("renewed the %s vocabulary after %d new strings", self._nlp.lang, growth)
 
 
 def _fresh(cls: type[Language], tokenizer: Any) -> Language:
@@ -135,23 +131,33 @@ class NlpService:
     """One spaCy pipeline per language, plus Presidio NLP engines over the same pipelines."""
 
     def __init__(self, models: Mapping[str, str] | None = None, *, auto_trained: bool = True,
-                 vocab_limit: int | None = None):
+                 vocab_budget: int | None = None):
         _offline_tldextract()
         self._models = {**models_from_env(), **(models or {})}
         self._auto_trained = auto_trained
-        self._vocab_limit = VOCAB_LIMIT if vocab_limit is None else vocab_limit
+        self._vocab_budget = VOCAB_BUDGET if vocab_budget is None else vocab_budget
         self._pipelines: dict[str, Language] = {}
+        self._renewing: tuple[_RenewingTokenizer, ...] = ()
         self._lock = threading.Lock()
+        self._renew_lock = threading.Lock()
 
     def pipeline(self, language: str) -> Language:
         with self._lock:
             if language not in self._pipelines:
                 nlp = self._build(language)
                 if not nlp.pipe_names:  # trained components hold strings of their vocab
-                    renew = partial(_fresh, type(nlp))
-                    nlp.tokenizer = _RenewingTokenizer(nlp, renew, self._vocab_limit)
+                    nlp.tokenizer = _RenewingTokenizer(nlp, partial(_fresh, type(nlp)))
+                    self._renewing += (nlp.tokenizer,)
                 self._pipelines[language] = nlp
             return self._pipelines[language]
+
+    def _keep_vocab_budget(self) -> None:
+        """Renew the vocabulary that grew most once they together exceed the budget."""
+        if sum(t.growth() for t in self._renewing) <= self._vocab_budget:
+            return
+        with self._renew_lock:
+            if sum(t.growth() for t in self._renewing) > self._vocab_budget:  # not yet done
+                max(self._renewing, key=_RenewingTokenizer.growth).renew()
 
     def vocab_sizes(self) -> dict[str, int]:
         """Strings in each built pipeline's vocabulary (they grow with every new token)."""
@@ -189,7 +195,7 @@ class NlpService:
         nlp = self.pipeline(language)
         piece: Callable[[str], Doc] = nlp
         if isinstance(nlp.tokenizer, _RenewingTokenizer):
-            nlp.tokenizer.renew_if_grown()
+            self._keep_vocab_budget()
             piece = nlp.tokenizer.current  # all pieces of a long text on one vocab
         limit = _MAX_BYTES.get(language)
         if limit is None or len(text.encode("utf-8")) <= limit:
