@@ -54,3 +54,15 @@ def test_profile_recognizers_kept_for_reuse_take_at_most_10_mb() -> None:
     for _ in range(maxsize):
         cache("profile.full_name", "name", _name(rng), "en", "US")
     assert cache.cache_info().currsize == maxsize
+
+
+def test_known_first_names_are_exactly_gender_guessers_names() -> None:
+    """The name set is read from gender-guesser's data file without its per-country tables;
+    it must hold exactly the names its Detector knows."""
+    from gender_guesser.detector import Detector
+
+    from copyguard.personalization.names import first_names, known_first_name
+
+    assert first_names() == frozenset(Detector(case_sensitive=False).names)
+    assert known_first_name("Maria") and known_first_name("JEAN-PIERRE")
+    assert not known_first_name("Trailboots")
