@@ -4,7 +4,9 @@ at their budget by the watchdog; the exception never escapes the stopped computa
 from __future__ import annotations
 
 import contextlib
+import os
 import random
+import signal
 import sys
 import threading
 import time
@@ -112,6 +114,29 @@ def test_each_thread_is_stopped_on_its_own_budget() -> None:
         thread.join(10)
     assert isinstance(results["slow"], TimeoutError)
     assert results["quick"] == "done"
+
+
+def test_budgets_hold_in_a_forked_child() -> None:
+    run_limited(lambda: None, 1.0)  # the parent's watchdog thread is running
+    pid = os.fork()
+    if pid == 0:  # the child: only this thread survives the fork
+        try:
+            run_limited(lambda: spin(5), 0.1)
+            os._exit(1)
+        except TimeoutError:
+            os._exit(0)
+        except BaseException:
+            os._exit(2)
+    deadline = time.monotonic() + 10
+    done, status = os.waitpid(pid, os.WNOHANG)
+    while not done and time.monotonic() < deadline:
+        time.sleep(0.05)
+        done, status = os.waitpid(pid, os.WNOHANG)
+    if not done:  # e.g. the child inherited the watchdog's lock held and hangs arming
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child's budget did not stop it within 10 s")
+    assert os.waitstatus_to_exitcode(status) == 0
 
 
 def test_the_watchdog_sleeps_when_nothing_is_armed() -> None:

@@ -16,6 +16,7 @@ yet delivered, so the exception never reaches code outside the armed region (see
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -111,6 +112,15 @@ class Watchdog:
 
 
 WATCHDOG = Watchdog()
+
+
+def _after_fork_in_child() -> None:
+    # A forked child has only the forking thread: no watchdog thread, and no slot of the
+    # parent's threads is its business. Start afresh (the thread starts on the next arming).
+    WATCHDOG.__init__()  # type: ignore[misc]
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def run_limited(fn: Callable[[], T], seconds: float) -> T:
