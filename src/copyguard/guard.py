@@ -121,7 +121,7 @@ class Guard:
         self.check_timeout = check_timeout
         self.cold_start_budgets = cold_start_budgets
         self._warm: set[tuple[str | None, str]] = set()  # (brand, language) checked once
-        # Checks run on these threads so a runaway check can be abandoned at its time budget.
+        # Blocking checks run on these threads, so one can be abandoned at its time budget.
         self._runner = Runner()
         # What a worker process needs to build the same guard (see copyguard.batch).
         self.config: dict[str, Any] = {

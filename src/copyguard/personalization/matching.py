@@ -64,12 +64,6 @@ class Word(NamedTuple):
     after_break: bool  # opens a sentence (after . ! ? or a line break)
     language: str
 
-    @property
-    def stem(self) -> str:
-        """The Snowball stem, computed on first use (stemming is the costliest part of
-        reading a new word, and most words are never compared by stem)."""
-        return stem(self.norm, self.language)
-
 
 _NORM, _TEXT = attrgetter("norm"), attrgetter("text")
 T = TypeVar("T")
@@ -139,7 +133,7 @@ class Words(tuple[Word, ...]):
     def by_norm(self) -> dict[str, list[int]]:
         """The positions of each folded form, in text order."""
         by_norm: dict[str, list[int]] = {}
-        for position, norm in enumerate(map(_NORM, self)):
+        for position, norm in enumerate(self.norms):
             found = by_norm.get(norm)
             if found is None:
                 by_norm[norm] = [position]

@@ -116,8 +116,14 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 @lru_cache(maxsize=64)  # keyed by whole texts: kept for the drafts being checked
 def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    return split_after(_SENTENCE_END, text)
+
+
+def split_after(ends: re.Pattern[str], text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of the pieces of ``text`` cut after each match of ``ends``; blank pieces
+    are left out."""
     spans, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
+    for match in ends.finditer(text):
         if text[start:match.end()].strip():
             spans.append((start, match.end()))
         start = match.end()
