@@ -155,6 +155,20 @@ def test_observers_see_events_and_a_failing_observer_changes_nothing():
     assert [type(e) for e in seen] == [CheckFailed, VerdictReached]
 
 
+def test_a_revised_draft_is_one_verdict_event_though_its_fix_is_checked_too():
+    seen: list[Any] = []
+
+    class Recorder:
+        @hookimpl
+        def record_event(self, event):
+            seen.append(event)
+
+    guard = isolated_guard(ChecksPlugin(WordCheck("w", "buy now", fix="shop now")), Recorder())
+    verdict = guard.check("Tents: buy now.")
+    assert verdict.route is Route.REVISE
+    assert seen == [VerdictReached(verdict)]
+
+
 def test_check_many_streams_lazily_in_order():
     guard = isolated_guard(ChecksPlugin(WordCheck("w", "bad")))
     pulled: list[int] = []

@@ -66,23 +66,30 @@ class CheckContext:
                     cell = self._memo[key] = _Cell()
             if owner:
                 try:
-                    cell.value = factory()
-                except BaseException as exc:
-                    cell.error = exc
-                cell.ready.set()
-        if not cell.ready.is_set():
-            cell.ready.wait()
+                    try:
+                        cell.value = factory()
+                    except BaseException as exc:
+                        cell.error = exc
+                finally:  # even if a stop arrives here, waiters are let go
+                    cell.done = True
+                    cell.busy.release()
+        if not cell.done:  # another thread is computing it: wait until it lets go
+            with cell.busy:
+                pass
         if cell.error is not None:
             raise cell.error
         return cast(T, cell.value)
 
 
 class _Cell:
-    """One memo entry, written once; read without a lock once ``ready`` is set."""
+    """One memo entry, written once by the thread that holds ``busy`` (taken when the cell is
+    made, released when it is done); read without a lock once ``done``."""
 
-    __slots__ = ("error", "ready", "value")
+    __slots__ = ("busy", "done", "error", "value")
 
     def __init__(self) -> None:
-        self.ready = threading.Event()
+        self.busy = threading.Lock()
+        self.busy.acquire()
+        self.done = False
         self.value: Any = None
         self.error: BaseException | None = None

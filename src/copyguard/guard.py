@@ -130,6 +130,7 @@ class Guard:
             "max_chars": max_chars, "check_timeout": check_timeout,
             "cold_start_budgets": cold_start_budgets}
         self._has_extra_plugins = bool(plugins)
+        self._hook_callers: dict[tuple[str | None, str], Any] = {}
         if brand is not None and self.brands.failed_pack(brand) is None:
             self.brands.get(brand)  # fail fast: unknown brand or invalid guide
 
@@ -216,6 +217,8 @@ class Guard:
     # -- the pipeline -----------------------------------------------------------------------
 
     def _check(self, draft: Draft, *, recheck: bool) -> Verdict:
+        """The verdict on ``draft``; with ``recheck``, a draft routed to revise has its fixed
+        text checked too (that inner verdict only informs the route: it is not emitted)."""
         failure = self.brands.failed_pack(draft.brand) if draft.brand else None
         if failure is not None:
             return self._pack_failed(draft, failure)
@@ -248,7 +251,8 @@ class Guard:
         verdict = Verdict(draft=draft, route=route, findings=tuple(findings),
                           personalized_share=share, personalized_spans=spans,
                           fixed_text=fixed, reasons=tuple(reasons), timings=timings)
-        self.emit(VerdictReached(verdict))
+        if recheck:
+            self.emit(VerdictReached(verdict))
         return verdict
 
     def _run_checks(self, ctx: CheckContext, checks: list[Check],
@@ -271,7 +275,13 @@ class Guard:
         return findings, timings
 
     def _scoped(self, brand: str | None, hook_name: str) -> Any:
-        return self.host.pm.subset_hook_caller(hook_name, self.brands.foreign_plugins(brand))
+        """The hook without other brands' packs (which are fixed when the guard is built)."""
+        key = (brand, hook_name)
+        caller = self._hook_callers.get(key)
+        if caller is None:
+            caller = self._hook_callers[key] = self.host.pm.subset_hook_caller(
+                hook_name, self.brands.foreign_plugins(brand))
+        return caller
 
     def _adjust(self, ctx: CheckContext, findings: list[Finding]) -> list[Finding]:
         adjust = self._scoped(ctx.draft.brand, "adjust_finding")
