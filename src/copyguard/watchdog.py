@@ -20,7 +20,6 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -41,20 +40,21 @@ class CheckTimeout(BaseException):
     that ``except Exception`` in the stopped code does not swallow it."""
 
 
-@dataclass(eq=False)
 class _Slot:
-    thread: int
-    deadline: float
-    previous: _Slot | None
-    fired: bool = False
-    armed: bool = True
+    __slots__ = ("armed", "deadline", "fired", "previous", "thread")
+
+    def __init__(self, thread: int, deadline: float, previous: _Slot | None) -> None:
+        self.thread, self.deadline, self.previous = thread, deadline, previous
+        self.fired = False
+        self.armed = True
 
 
 class Watchdog:
     """Raises :class:`CheckTimeout` in threads whose armed deadline has passed."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()  # arm and disarm take it directly: they run per check
+        self._cond = threading.Condition(self._lock)
         self._slots: dict[int, _Slot] = {}  # thread id -> innermost armed slot
         self._poll = POLL
         self._armings = 0  # bumped on every arming: a busy watchdog keeps polling
@@ -63,7 +63,7 @@ class Watchdog:
 
     def arm(self, seconds: float) -> _Slot:
         thread = threading.get_ident()
-        with self._cond:
+        with self._lock:
             slot = _Slot(thread, time.monotonic() + seconds, self._slots.get(thread))
             self._slots[thread] = slot
             self._armings += 1
@@ -80,7 +80,7 @@ class Watchdog:
     def disarm(self, slot: _Slot) -> bool:
         """End ``slot``; cancel its exception if fired but not yet raised. Returns whether the
         watchdog fired for it."""
-        with self._cond:  # in this order, so a firing raised midway leaves it redoable
+        with self._lock:  # in this order, so a firing raised midway leaves it redoable
             if self._slots.get(slot.thread) is slot:
                 if slot.previous is None:
                     del self._slots[slot.thread]
