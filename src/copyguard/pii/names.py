@@ -11,6 +11,7 @@ A trained spaCy pipeline's PERSON entities are added by the analyzer (Presidio S
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +38,11 @@ _WORD = (r"(?=\p{L}{2}|\p{L}['’])\p{Lu}\p{Ll}*(?:['’]\p{Lu}?\p{Ll}+|\p{Lu}\p
          r"(?:-\p{Lu}\p{Ll}+)?")
 _END = r"(?=[ \t]*(?:[,!:;.?\n—–]|[ \t]-[ \t]|$))"
 _PREVIOUS_WORD = regex.compile(r"(?P<word>\p{Lu}[\p{L}'’-]*)[ \t]+$")
+# A capital not inside a word, and a run of name characters from one up to a space or tab.
+_CAPITAL = regex.compile(r"(?<![\p{L}\-])\p{Lu}")
+_FIRST_WORD = regex.compile(r"(?<![\p{L}\-])\p{Lu}[\p{L}'’\-]*(?=[ \t])")
+# Where a salutation may start: the text start, a line start or after a sentence end.
+_GREETING_START = re.compile(r"[\n.!?¡¿]")
 _SENTENCE_START = regex.compile(r"(?:^|[.!?:;\n¡¿\"“(])[ \t]*$")
 
 
@@ -172,10 +178,19 @@ class NameFinder:
     def _from_greetings(self, text: str) -> Iterator[NameMention]:
         if self._greeting is None:
             return
-        for match in self._greeting.finditer(text):
+        for match in self._greetings(self._greeting, text):
             words = match.group("name").split()
             if match.group("title") or self.is_name(words[0]):
                 yield self._mention(match, "greeting")
+
+    @staticmethod
+    def _greetings(pattern: regex.Pattern[str], text: str) -> Iterator[regex.Match[str]]:
+        """``pattern.finditer(text)``, tried only where a salutation may start."""
+        end = 0
+        for start in (0, *(m.end() for m in _GREETING_START.finditer(text))):
+            if start >= end and (match := pattern.match(text, start)) is not None:
+                end = match.end()
+                yield match
 
     def _from_titles(self, text: str) -> Iterator[NameMention]:
         if self._title is None:
@@ -190,11 +205,18 @@ class NameFinder:
                 yield self._mention(match, "vocative")
 
     def _from_full_names(self, text: str) -> Iterator[NameMention]:
-        for match in self._full.finditer(text, overlapped=True):
-            first, last = match.group("name").split()
-            if self.is_name(first, FULL_NAME_MIN_FREQUENCY) and fold(last) not in self.not_names \
-                    and not self._inside_title(text, match.start("name")):
-                yield self._mention(match, "full_name")
+        """Two capitalized words starting with a common first name, at every capital where
+        they match (an overlapped search). The first word runs up to the space before the
+        second, so only a run of name characters before a space can start one."""
+        for run in _FIRST_WORD.finditer(text):
+            end = run.end()
+            for start in _word_starts(text, run.start(), end):
+                if not self.is_name(text[start:end], FULL_NAME_MIN_FREQUENCY):
+                    continue
+                match = self._full.match(text, start)
+                if match is not None and fold(match.group("name").split()[1]) not in \
+                        self.not_names and not self._inside_title(text, start):
+                    yield self._mention(match, "full_name")
 
     def _inside_title(self, text: str, start: int) -> bool:
         """Whether a capitalized word that is no name comes right before, mid-sentence: the
@@ -253,6 +275,15 @@ def _past(text: str, position: int, names: list[str], step: int) -> int:
         if fold(spaced).endswith(name):
             return position - gap - len(name)
     return position
+
+
+def _word_starts(text: str, start: int, end: int) -> list[int]:
+    """Where a capitalized word starts in the run of name characters ``text[start:end]``: at
+    the run's start, and at a capital after an apostrophe ("O'Brien" also holds "Brien")."""
+    run = text[start:end]
+    if "'" not in run and "’" not in run:
+        return [start]
+    return [start, *(capital.start() for capital in _CAPITAL.finditer(text, start + 1, end))]
 
 
 def merge_mentions(mentions: Iterable[NameMention]) -> list[NameMention]:
