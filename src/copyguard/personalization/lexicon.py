@@ -326,7 +326,8 @@ class EndPhrases(Phrases):
 
     def __init__(self, phrases: list[str]) -> None:
         alternatives = "|".join(sorted(map(re.escape, phrases), key=len, reverse=True))
-        super().__init__(re.compile(r"(?:^|[^\w])(?:" + alternatives + r")[\s,]*$"))
+        super().__init__(re.compile(r"(?:^|[^\w])(?:" + alternatives + r")[\s,]*$"),
+                         prefilter=False)  # only the end of the text is scanned
         self.longest = max(map(len, phrases))
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
@@ -376,7 +377,8 @@ def build_lexicon(language: str, text: str, name: str) -> Lexicon:
                      for m in set(months.values())},
         month_first_regions=frozenset(r.upper() for r in data.month_first_regions),
         time=c.macros["{time}"],
-        second_person=Phrases(re.compile(r"(?<!\w)(?:" + "|".join(you) + r")(?!\w)"))
+        second_person=Phrases(re.compile(r"(?<!\w)(?:" + "|".join(you) + r")(?!\w)"),
+                              prefilter=False)  # in nearly every draft
         if you else None,
         behaviour=c.union(data.behaviour, "behaviour"),
         greeting_end=_greeting_end(data.greetings + data.gendered_greetings),

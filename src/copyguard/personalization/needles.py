@@ -18,6 +18,8 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+from copyguard.personalization.widen import Prefilter
+
 # One of these strings is in every match (of one alternative).
 Clause = frozenset[str]
 # The pattern's alternatives, each as the clauses all of which it needs.
@@ -27,6 +29,8 @@ Needles = tuple[tuple[Clause, ...], ...]
 SHORT_TEXT = 160
 # ... unless the pattern needs no more tests than this.
 FEW_TESTS = 8
+# Texts this long are tested by the pattern's RE2 superset instead (about 1 µs a call).
+PREFILTER_MIN = 32
 _IGNORED = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}  # zero-width: no text of their own
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT}
 
@@ -67,28 +71,41 @@ def needle_tests(found: Needles | None) -> int:
 
 
 class Phrases:
-    """A compiled pattern that scans only texts holding its needles (``finditer``,
-    ``search`` and ``match`` as on :class:`re.Pattern`)."""
+    """A compiled pattern that scans only texts it may match (``finditer``, ``search`` and
+    ``match`` as on :class:`re.Pattern`).
 
-    __slots__ = ("needles", "regex", "short")
+    A text of :data:`PREFILTER_MIN` characters or more is first searched by the pattern's
+    RE2 superset (:mod:`~copyguard.personalization.widen`, one pass however many phrases);
+    a shorter one has its needles tested. ``prefilter=False`` for a pattern that matches
+    most texts (the test would only add to the scan). ``match`` tests the needles only: a
+    match at one position costs less than a pass over the text.
+    """
 
-    def __init__(self, regex: re.Pattern[str]) -> None:
+    __slots__ = ("needles", "prefilter", "regex", "short")
+
+    def __init__(self, regex: re.Pattern[str], *, prefilter: bool = True) -> None:
         self.regex, self.needles = regex, needles(regex)
         # A few substring tests cost less than scanning even a short text.
         self.short = 0 if self.needles is not None and needle_tests(self.needles) <= FEW_TESTS \
             else SHORT_TEXT
+        self.prefilter = Prefilter.of(regex) if prefilter else None
 
     @property
     def pattern(self) -> str:
         return self.regex.pattern
 
+    def may_match(self, text: str) -> bool:
+        """Whether the pattern may match in ``text`` (or in any part of it); ``False`` only
+        where it cannot."""
+        if self.prefilter is not None and len(text) >= PREFILTER_MIN:
+            return self.prefilter.may_match(text)
+        return may_match(self.needles, text, self.short)
+
     def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
-        return self.regex.finditer(text, pos) if may_match(self.needles, text, self.short) \
-            else iter(())
+        return self.regex.finditer(text, pos) if self.may_match(text) else iter(())
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
-        return self.regex.search(text, pos) if may_match(self.needles, text, self.short) \
-            else None
+        return self.regex.search(text, pos) if self.may_match(text) else None
 
     def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
         return self.regex.match(text, pos) if may_match(self.needles, text, self.short) \

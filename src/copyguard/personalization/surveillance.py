@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from copyguard.checks import Check
 from copyguard.model import Channel, Draft, Finding, Severity
 from copyguard.personalization.lexicon import WHOLE_TEXT_FAMILIES, Lexicon
-from copyguard.personalization.needles import SHORT_TEXT
 from copyguard.personalization.text import Intervals, fold, sentence_spans
 from copyguard.provenance import Provenance
 
@@ -50,17 +49,18 @@ def findings(check: Check, draft: Draft, provenance: Provenance, lex: Lexicon
              ) -> Iterator[Finding]:
     text, folded = draft.text, provenance.folded or fold(draft.text)
     hits: list[tuple[int, int, str]] = []
-    # A short text is scanned for all those families at once first (a long one has each
-    # family's needles tested instead): most copy has none of them.
-    if lex.surveillance_any is not None and (
-            len(folded) >= SHORT_TEXT or lex.surveillance_any.regex.search(folded)):
+    # The families matched over the whole text are looked for only where one of them may
+    # match (their joined pattern's prefilter): most copy has none of them.
+    if lex.surveillance_any is not None and lex.surveillance_any.may_match(folded):
         for family in WHOLE_TEXT_FAMILIES:
             pattern = lex.surveillance.get(family)
             if pattern is not None:
                 hits += [(m.start(), m.end(), family.removesuffix("_always"))
                          for m in pattern.finditer(folded)]
     detail = lex.surveillance.get("detail")
-    if detail is not None and lex.behaviour is not None:
+    # No sentence describes behaviour where the whole text cannot (a match in a sentence is
+    # a match in the text for the prefilter, which ignores look-arounds).
+    if detail is not None and lex.behaviour is not None and lex.behaviour.may_match(folded):
         for start, end in sentence_spans(text):
             if lex.behaviour.search(folded[start:end]):
                 hits += [(start + m.start(), start + m.end(), "detail")
