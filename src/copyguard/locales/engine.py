@@ -42,16 +42,37 @@ EVALUATORS: Mapping[str, Evaluator] = {
     "clock": formats.clock,
     "clock_24h": formats.clock_24h,
 }
+# Kinds that only read numbers written with digits (each of their patterns needs a ``\d``
+# match): on a draft without a digit they find nothing, so they are not run there.
+DIGIT_KINDS = frozenset({
+    "unit", "numeric_date_order", "numeric_date_ambiguous", "currency_symbol",
+    "number_separators", "currency_decimals", "clock", "clock_24h",
+})
+Step = tuple[Evaluator, CompiledRule]
 
 
 @dataclass(frozen=True, slots=True)
 class GuidedRules:
-    """A locale's rules as one brand guide wants them."""
+    """A locale's rules as one brand guide wants them, each with its evaluator (``steps``);
+    ``digitless`` are the steps that can match a draft without digits."""
 
     pack: LocalePack
     rules: tuple[CompiledRule, ...]
     disabled: tuple[str, ...]
     unknown_overrides: tuple[str, ...]
+    steps: tuple[Step, ...]
+    digitless: tuple[Step, ...]
+
+    @classmethod
+    def of(cls, pack: LocalePack, rules: Sequence[CompiledRule], disabled: Sequence[str],
+           unknown_overrides: tuple[str, ...]) -> GuidedRules:
+        steps = tuple((EVALUATORS[rule.spec.kind], rule) for rule in rules)
+        digitless = tuple(step for step in steps if step[1].spec.kind not in DIGIT_KINDS)
+        return cls(pack, tuple(rules), tuple(disabled), unknown_overrides, steps, digitless)
+
+    def to_run(self, scan: Scan) -> tuple[Step, ...]:
+        """The rules (with their evaluators) that can match the scanned draft."""
+        return self.steps if scan.digit_runs else self.digitless
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +131,7 @@ class LocaleEngine:
                 disabled.append(rule.id)
             else:
                 rules.append(adjusted)
-        return GuidedRules(pack, tuple(rules), tuple(disabled), self.unknown_overrides(guide))
+        return GuidedRules.of(pack, rules, disabled, self.unknown_overrides(guide))
 
     def evaluate(self, draft: Draft, guide: BrandGuide, doc: Callable[[], Doc]) -> Outcome:
         tag = parse_tag(draft.locale)
@@ -119,8 +140,8 @@ class LocaleEngine:
             return Outcome(tag, None, (), self.unknown_overrides(guide))
         scan = Scan(draft, guided.pack, doc)
         found: list[RuleMatch] = []
-        for rule in guided.rules:
-            found.extend(EVALUATORS[rule.spec.kind](rule, scan))
+        for evaluator, rule in guided.to_run(scan):
+            found.extend(evaluator(rule, scan))
         found.sort(key=lambda m: (m.start, m.end, m.rule.id))
         return Outcome(tag, guided.pack, tuple(found), guided.unknown_overrides)
 

@@ -10,11 +10,12 @@ from babel.numbers import get_currency_precision, get_currency_symbol
 
 from copyguard.locales.facts import normalize_symbol, symbol_currencies
 from copyguard.locales.matching import RuleMatch, Scan
-from copyguard.locales.numbers import Money, normalize_separator, percent_numbers
+from copyguard.locales.numbers import Money, matches_at, normalize_separator, percent_numbers
 from copyguard.locales.packs import CompiledRule
 from copyguard.locales.text import fold
 
-# Each pattern starts with (?=\d): positions without a digit fail before the look-behinds.
+# Each pattern can only match where a run of digits starts (``numbers.matches_at`` tries just
+# those places); (?=\d) first still makes other positions fail fast under ``finditer``.
 _DATE_RE = re.compile(r"(?=\d)(?<![\d./-])(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?!\d|[./-]\d)")
 _TIME12_RE = re.compile(r"(?=\d)(?<![\d:.])(\d{1,2})(?:[:.](\d{2}))?[ \u00a0\u202f]?([ap])"
                         r"(?:\.m\.|m)(?![a-z])", re.IGNORECASE)
@@ -38,10 +39,10 @@ def _readings(parts: tuple[str, str, str]) -> dict[str, date]:
     return out
 
 
-def _numeric_dates(text: str) -> list[tuple[re.Match[str], dict[str, date]]]:
+def _numeric_dates(scan: Scan) -> list[tuple[re.Match[str], dict[str, date]]]:
     """Numeric dates with more than one possible order, and their valid readings."""
     out = []
-    for match in _DATE_RE.finditer(text):
+    for match in matches_at(_DATE_RE, scan.text, scan.digit_runs):
         readings = _readings((match.group(1), match.group(3), match.group(4)))
         if readings and "YMD" not in readings:  # ISO-like year-first dates are unambiguous
             out.append((match, readings))
@@ -53,7 +54,7 @@ def numeric_date(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
     if facts.babel is None or facts.date_order is None:
         return []
     out = []
-    for match, readings in scan.memo("numeric_dates", lambda: _numeric_dates(scan.text)):
+    for match, readings in scan.memo("numeric_dates", lambda: _numeric_dates(scan)):
         values = {"match": match.group(0), "order": _order_name(facts.date_order)}
         local = readings.get(facts.date_order)
         if rule.spec.kind == "numeric_date_order" and local is None:
@@ -80,7 +81,7 @@ def _local_symbol(scan: Scan) -> str:
 
 def currency_symbol(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
     facts = scan.pack.facts
-    if facts.currency is None:
+    if facts.currency is None or not scan.signed:
         return []
     out = []
     for money in scan.money:
@@ -94,6 +95,8 @@ def currency_symbol(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
 def number_separators(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
     facts = scan.pack.facts
     if facts.decimal is None or facts.group is None:
+        return []
+    if not scan.separated:  # every number checked is one of scan.numbers
         return []
     decimal, group = normalize_separator(facts.decimal), normalize_separator(facts.group)
     checked = {m.number for m in scan.money} | set(percent_numbers(scan.text, scan.numbers))
@@ -130,6 +133,8 @@ def _money_currency(scan: Scan, money: Money) -> str | None:
 
 
 def currency_decimals(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
+    if not scan.separated:  # no number has a decimal part
+        return []
     out = []
     for money in scan.money:
         currency = _money_currency(scan, money)
@@ -149,7 +154,7 @@ def clock(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
     if facts.babel is None or facts.clock != 24:
         return []
     out = []
-    for match in _TIME12_RE.finditer(scan.text):
+    for match in matches_at(_TIME12_RE, scan.text, scan.digit_runs):
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         if not 1 <= hour <= 12 or minute > 59:
             continue
@@ -165,7 +170,7 @@ def clock_24h(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
     if facts.babel is None or facts.clock != 12:
         return []
     out = []
-    for match in _TIME24_RE.finditer(scan.text):
+    for match in matches_at(_TIME24_RE, scan.text, scan.digit_runs):
         hour = int(match.group(1))
         if hour >= 13 or hour == 0:
             out.append(_clock_match(rule, scan, match, time(hour, int(match.group(2)))))

@@ -16,7 +16,16 @@ from babel.numbers import format_decimal
 from spacy.tokens import Doc
 
 from copyguard.locales.facts import measurement_data
-from copyguard.locales.numbers import SPACES, Money, NumberSpan, find_money, find_numbers
+from copyguard.locales.numbers import (
+    SPACES,
+    Money,
+    NumberSpan,
+    digit_runs,
+    find_money,
+    find_numbers,
+    may_have_separators,
+    may_have_sign,
+)
 from copyguard.locales.packs import (
     CURRENCY_WORD,
     NUMERAL,
@@ -35,12 +44,14 @@ from copyguard.locales.schema import (
 )
 from copyguard.locales.text import Hit, HitIndex, TokenIndex
 from copyguard.model import Draft, no_data
+from copyguard.personalization.matching import lazy  # cached_property without its lock
 
 T = TypeVar("T")
 EMPTY_INDEX = HitIndex(())
 _SEPARATING = frozenset({"Po", "Ps", "Pe", "Pi", "Pf"})
 OPPOSITE_SEASON = {"winter": "summer", "summer": "winter", "spring": "autumn",
                    "autumn": "spring"}
+SEASON_CONCEPTS = frozenset(f"season_{name}" for name in OPPOSITE_SEASON)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +93,36 @@ class Scan:
             self._memo[key] = compute()
         return cast(T, self._memo[key])
 
+    # functools' cached_property (Python 3.11) holds one lock for all scans while it computes:
+    # that keeps SudachiPy's Japanese tokenizer, which fails when used from two threads at
+    # once, to one draft at a time when checks run on threads without a tokenized doc.
     @cached_property
     def tokens(self) -> TokenIndex:
         return TokenIndex(self._doc())
 
-    @cached_property
+    @lazy
+    def digit_runs(self) -> list[tuple[int, int]]:
+        """The runs of digits: every number, date or time starts where one starts."""
+        return digit_runs(self.text)
+
+    @lazy
     def numbers(self) -> list[NumberSpan]:
         group = self.pack.facts.group or ""
-        return find_numbers(self.text, space_grouping=bool(group) and group in SPACES)
+        return find_numbers(self.text, space_grouping=bool(group) and group in SPACES,
+                            runs=self.digit_runs)
 
-    @cached_property
+    @lazy
+    def separated(self) -> bool:
+        """Whether some number has a separator: only those can have a decimal part."""
+        return may_have_separators(self.text, self.digit_runs) and any(
+            number.seps for number in self.numbers)
+
+    @lazy
+    def signed(self) -> bool:
+        """Whether the text may hold a currency sign: only then can money have a symbol."""
+        return may_have_sign(self.text)
+
+    @lazy
     def money(self) -> list[Money]:
         words = [(hit.start, hit.end) for hit in self.by_concept.get(CURRENCY_WORD, ())]
         return find_money(self.text, self.numbers, words)
@@ -182,16 +213,17 @@ def number(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
 def unit(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
     spec = rule.spec
     assert isinstance(spec, UnitRule)
+    named = [(name, scan.by_concept[concept]) for name in spec.units
+             if (concept := unit_concept(name)) in scan.by_concept]
+    if not named:  # no unit words: the numbers are not needed
+        return []
     ends = {n.end: n for n in scan.numbers}
     if not ends:
         return []
     conversions = measurement_data().to_metric
     out = []
-    for name in spec.units:
-        concept = unit_concept(name)
-        if concept not in scan.by_concept:
-            continue
-        for hit in longest(scan.by_concept[concept]):
+    for name, hits in named:
+        for hit in longest(hits):
             amount = next((ends[end] for end in (hit.start, hit.start - 1) if end in ends
                            and not scan.text[end:hit.start].strip(SPACES)), None)
             if amount is None:
@@ -215,7 +247,7 @@ def season(rule: CompiledRule, scan: Scan) -> list[RuleMatch]:
     assert isinstance(spec, SeasonRule)
     sent = scan.draft.campaign.sent_at
     hemisphere = scan.pack.facts.hemisphere
-    if sent is None or hemisphere is None:
+    if sent is None or hemisphere is None or not scan.by_concept.keys() & SEASON_CONCEPTS:
         return []
     month = sent.month if hemisphere == "north" else (sent.month + 5) % 12 + 1
     current = next(name for name, months in scan.pack.seasons.items() if month in months)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from babel.numbers import list_currencies
 
@@ -34,6 +36,36 @@ def _number_re(space_grouping: bool) -> re.Pattern[str]:
 
 
 _NUMBER_RES = {flag: _number_re(flag) for flag in (False, True)}
+_DIGITS = re.compile(r"\d+")
+_NON_DIGIT = re.compile(r"(\D)")
+_SEPARATORS = frozenset(_GROUP_CHARS + " ")  # every separator the number patterns accept
+
+Runs = Sequence[tuple[int, int]]
+
+
+def digit_runs(text: str) -> list[tuple[int, int]]:
+    """The spans of the runs of digits (of any script) in ``text``."""
+    return [match.span() for match in _DIGITS.finditer(text)]
+
+
+def may_have_separators(text: str, runs: Runs) -> bool:
+    """Whether a number of ``text`` may have a separator: a separator joins two runs of
+    digits (``runs``, from :func:`digit_runs`)."""
+    return any(end + 1 == start and text[end] in _SEPARATORS
+               for (_, end), (start, _) in pairwise(runs))
+
+
+def matches_at(pattern: re.Pattern[str], text: str, runs: Runs) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern that can only match where a run of
+    digits starts (it opens with a digit that no digit precedes), trying only the starts of
+    ``runs`` (:func:`digit_runs`) instead of every position."""
+    found: list[re.Match[str]] = []
+    reach = 0
+    for start, _ in runs:
+        if start >= reach and (match := pattern.match(text, start)) is not None:
+            found.append(match)
+            reach = match.end()
+    return found
 
 
 def normalize_separator(sep: str) -> str:
@@ -88,13 +120,19 @@ class NumberSpan:
         return "".join(out)
 
 
-def find_numbers(text: str, *, space_grouping: bool = False) -> list[NumberSpan]:
+def find_numbers(text: str, *, space_grouping: bool = False,
+                 runs: Runs | None = None) -> list[NumberSpan]:
     """Numbers written with digits (any script's digits). ``space_grouping`` lets a plain
-    space group thousands (``1 234``), as in locales whose grouping mark is a space."""
+    space group thousands (``1 234``), as in locales whose grouping mark is a space.
+    ``runs``: the text's :func:`digit_runs`, when already known."""
     spans = []
-    for match in _NUMBER_RES[space_grouping].finditer(text):
+    pattern = _NUMBER_RES[space_grouping]
+    for match in matches_at(pattern, text, digit_runs(text) if runs is None else runs):
         raw = match.group(1)
-        parts = re.split(r"(\D)", raw)
+        if raw.isdecimal():  # one run of digits (\d is exactly the decimal characters)
+            spans.append(NumberSpan(match.start(1), match.end(1), raw, (raw,), ()))
+            continue
+        parts = _NON_DIGIT.split(raw)
         spans.append(NumberSpan(match.start(1), match.end(1), raw, tuple(parts[0::2]),
                                 tuple(parts[1::2])))
     return spans
@@ -122,6 +160,17 @@ class Money:
     @property
     def end(self) -> int:
         return max(self.number.end, self.marker_end)
+
+
+@cache
+def currency_sign_re() -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(currency_signs())}]")
+
+
+def may_have_sign(text: str) -> bool:
+    """Whether ``text`` may hold a currency sign of :func:`currency_signs` (in ASCII text
+    only ``$`` is one)."""
+    return "$" in text if text.isascii() else currency_sign_re().search(text) is not None
 
 
 @cache

@@ -70,8 +70,14 @@ def fold_char(char: str) -> str:
     return lowered[0] if lowered else char
 
 
+# ASCII text folds through one table lookup per character (``str.translate``'s fast path).
+ASCII_FOLDS = str.maketrans({chr(code): fold_char(chr(code)) for code in range(128)})
+
+
 def fold(text: str) -> str:
     """Fold every character; the result has the length of the input (offsets carry over)."""
+    if text.isascii():
+        return text.translate(ASCII_FOLDS)
     return "".join(map(fold_char, text))
 
 
@@ -145,8 +151,9 @@ class Lexicon:
             for value, terms in by_value.items():
                 self._collect(collected, concept, terms, value)
         self._automaton = ahocorasick.Automaton()
-        for key, found in collected.items():
-            self._automaton.add_word(key, (key, tuple(found)))
+        for key, found in collected.items():  # a key's scripts at its ends, for find()
+            self._automaton.add_word(
+                key, (len(key), script_of(key[0]), script_of(key[-1]), tuple(found)))
         self._empty = not collected
         if collected:
             self._automaton.make_automaton()
@@ -170,9 +177,8 @@ class Lexicon:
             return []
         folded = fold(text)
         hits: list[Hit] = []
-        for last, (key, entries) in self._automaton.iter(folded):
-            start, end = last - len(key) + 1, last + 1
-            first, final = script_of(key[0]), script_of(key[-1])
+        for last, (length, first, final, entries) in self._automaton.iter(folded):
+            start, end = last - length + 1, last + 1
             if not start_ok(folded, start, first, self.clitics):
                 continue
             for entry in entries:
