@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -181,5 +182,5 @@ def test_engine_finds_what_running_every_rule_finds(engine: LocaleEngine, guard:
         fields = {"campaign": {"sent_at": "2026-07-01T09:00:00"}}
         draft = coerce_draft(text, locale=locale, **fields)
         outcome = engine.evaluate(draft, DEFAULT_GUIDE,
-                                  lambda t=text, d=draft: guard.nlp.doc(t, d.language))
+                                  partial(guard.nlp.doc, text, draft.language))
         assert list(outcome.matches) == _plain(engine, guard, text, locale, **fields), text
