@@ -200,6 +200,9 @@ class CompiledGuide:
                           Entry(info, "register", mid_sentence_only=forms.mid_sentence_only))
                          for form in forms.forms]
         self.index: PhraseIndex[Entry] = PhraseIndex(patterns)
+        # nothing to look for: no draft can get a finding (the default guide, for one)
+        self.idle = not (self.index.size or self._regexes or self._limits or self._required
+                         or self._readability)
 
     # -- building -------------------------------------------------------------------------
 
@@ -250,10 +253,13 @@ class CompiledGuide:
     # -- running ----------------------------------------------------------------------------
 
     def findings(self, check: Check, ctx: CheckContext) -> Iterator[Finding]:
+        if self.idle:
+            return
         text = ctx.text
-        brand_text = ctx.memo("brand.text", lambda: BrandText.of(text))
         layout = ctx.memo("brand.layout", lambda: TextLayout(text))
-        hits = self.index.find(brand_text) + self._regex_hits(text)
+        hits = self._regex_hits(text)
+        if self.index.size:
+            hits = self.index.find(ctx.memo("brand.text", lambda: BrandText.of(text))) + hits
         candidates = self._phrase_findings(check, hits, layout)
         candidates += self._all_caps(check, layout)
         yield from _without_overlaps(candidates)
@@ -422,9 +428,25 @@ def _runs(text: str, chars: frozenset[str]) -> list[tuple[int, int]]:
     return runs
 
 
+@cache
+def emoji_chars() -> frozenset[str]:
+    """The non-ASCII characters of the emoji package's emoji. Each of its emoji has one (a
+    keycap such as 1️⃣ has U+20E3), and all it finds in a text are its emoji or ZWJ joins of
+    them, so a text without any of these characters holds no emoji."""
+    import emoji
+
+    return frozenset(char for item in emoji.EMOJI_DATA for char in item if not char.isascii())
+
+
+def may_hold_emoji(text: str) -> bool:
+    return not text.isascii() and not emoji_chars().isdisjoint(text)
+
+
 def _emoji_spans(text: str) -> list[tuple[int, int]]:
     """Emoji as pictures: text-style symbols such as ©, ® and ™ (Unicode "unqualified" without
     the emoji variation selector) are not counted."""
+    if not may_hold_emoji(text):  # the emoji package's tokenizer runs in Python, per character
+        return []
     import emoji
 
     unqualified = emoji.STATUS["unqualified"]
