@@ -14,7 +14,14 @@ import emoji
 import pytest
 
 from copyguard import Guard
-from copyguard.brand.compiled import CompiledGuide, _emoji_spans, emoji_chars, may_hold_emoji
+from copyguard.brand.compiled import (
+    _EXCLAMATIONS,
+    CompiledGuide,
+    _emoji_spans,
+    _runs,
+    emoji_chars,
+    may_hold_emoji,
+)
 from copyguard.context import CheckContext
 from copyguard.default_plugins.brand import BrandCheck
 from copyguard.guides import DEFAULT_GUIDE, BrandGuide, load_guide
@@ -24,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 UNQUALIFIED = emoji.STATUS["unqualified"]
 EMOJI = sorted(emoji.EMOJI_DATA)
 # no emoji among these, but characters emoji are made of and look-alikes
-PLAIN = "aZ09#* .,!?\n’“”—–…€£•é×·«»°²東한\u200d\ufe0f\ufe0e\u20e3"
+PLAIN = "aZ09#* .,!！?\n’“”—–…€£•é×·«»°²東한\u200d\ufe0f\ufe0e\u20e3"
 LIMITED = BrandGuide.model_validate({"id": "limited", "limits": {"emoji": 0}})
 
 
@@ -79,6 +86,12 @@ def test_characters_outside_the_screen_are_no_emoji() -> None:
 def test_emoji_spans_are_the_plain_ones() -> None:
     for text in _texts(4000, seed=1) + _corpus_texts():
         assert _emoji_spans(text) == _plain_spans(text), repr(text)
+
+
+def test_exclamation_marks_are_counted_like_their_runs() -> None:
+    for text in [*_texts(2000, seed=3), "!!a!！！", "！", ""]:
+        runs = _runs(text, _EXCLAMATIONS)
+        assert sum(map(text.count, _EXCLAMATIONS)) == sum(end - start for start, end in runs)
 
 
 # -- guides with nothing to look for ---------------------------------------------------------

@@ -341,10 +341,10 @@ class CompiledGuide:
         if "exclamation_marks" not in self._limits:
             return
         rule, info = self._limits["exclamation_marks"]
-        runs = _runs(text, _EXCLAMATIONS)
-        total = sum(end - start for start, end in runs)
+        total = sum(map(text.count, _EXCLAMATIONS))
         if total <= rule.max:
             return
+        runs = _runs(text, _EXCLAMATIONS)
         kept = 0
         for start, end in runs[:rule.max + MAX_FINDINGS]:
             if kept < rule.max:  # keep one mark of this run, drop the rest of it
