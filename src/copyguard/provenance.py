@@ -40,6 +40,7 @@ from copyguard.personalization.matching import (
     find_sequence,
     lazy,
     misspelling,
+    misspelt_lengths,
     paraphrase_matches,
     same_name,
     same_stem,
@@ -357,12 +358,18 @@ class _Tracer:
                  if v and role_of(f"profile.{f}") == "name"]
         if not names or self.unspaced:
             return
-        parts = [(field, w) for field, value in names for w in value_words(value, self.tokenize)]
+        # Each part with the word lengths it may be misspelt as (the parts no word can
+        # misspell, and the words of other lengths, are not compared).
+        parts = [(field, w, sizes) for field, value in names
+                 for w in value_words(value, self.tokenize) if (sizes := misspelt_lengths(w))]
+        if not parts:
+            return
         for word in self.words.capitalised:
-            if len(word.norm) < 3:
+            size = len(word.norm)
+            if size < 3:
                 continue
-            for field, part in parts:  # the first name part it misspells
-                if misspelling(word, part):
+            for field, part, sizes in parts:  # the first name part it misspells
+                if size in sizes and misspelling(word, part):
                     if self._addressable(word):
                         self.add(word.start, word.end, field, "misspelt", part.text)
                     break

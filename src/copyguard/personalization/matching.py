@@ -255,15 +255,20 @@ class WordIndex:
         return self.folded if self.folded is not None else " ".join(map(_NORM, self.words))
 
     @lazy
+    def _non_ascii(self) -> list[int]:
+        """The positions of the words not written in ASCII."""
+        if self.ascii_text:
+            return []
+        return list(compress(range(len(self.words)),
+                             map(not_, map(str.isascii, map(_TEXT, self.words)))))
+
+    @lazy
     def _names(self) -> str:
         """A text holding every form :func:`same_name` compares a word by. An ASCII word's
         forms (folded, name key, without a possessive suffix) are all substrings of its
         folded form; the forms of the other words are added."""
-        non_ascii = [] if self.ascii_text else \
-            list(compress(self.words, map(not_, map(str.isascii, map(_TEXT, self.words)))))
-        if not non_ascii:
-            return self._norms
-        others = [form for w in non_ascii for form in _name_forms(w.norm, w.key, self.suffixes)]
+        others = [form for p in self._non_ascii
+                  for form in _name_forms(self.words[p].norm, self.words[p].key, self.suffixes)]
         return " ".join([self._norms, *others]) if others else self._norms
 
     @property
@@ -271,16 +276,8 @@ class WordIndex:
         return self.words.by_norm
 
     @lazy
-    def _by_name(self) -> dict[str, list[int]]:
-        by_text: dict[str, list[int]] = {}
-        for position, word in enumerate(self.words):
-            by_text.setdefault(word.text, []).append(position)
-        out: dict[str, list[int]] = {}
-        for positions in by_text.values():
-            word = self.words[positions[0]]
-            for form in _name_forms(word.norm, word.key, self.suffixes):
-                out.setdefault(form, []).extend(positions)
-        return out
+    def _suffix_forms(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(map(fold, self.suffixes)))
 
     def norm_starts(self, value: Word) -> list[int]:
         """Positions of the words folded like ``value``."""
@@ -289,9 +286,17 @@ class WordIndex:
     def name_starts(self, value: Word) -> list[int]:
         """Positions of words that may be ``value`` as a name (see :func:`same_name`: the
         forms it compares all hold ``value.norm`` or ``value.key``)."""
-        if value.norm not in self._names and value.key not in self._names:
+        targets = {value.norm, value.key}
+        if all(target not in self._names for target in targets):
             return []
-        return sorted({*self._by_name.get(value.norm, ()), *self._by_name.get(value.key, ())})
+        # An ASCII word's forms are its folded form and that form without its possessive
+        # suffix (its name keys are the same): folded as a target, or a target and a suffix.
+        # The other words are compared by all their forms.
+        wanted = targets | {target + suffix for target in targets for suffix in self._suffix_forms}
+        words = self.words
+        return sorted(p for p in {*words.positions(wanted), *self._non_ascii}
+                      if not targets.isdisjoint(_name_forms(words[p].norm, words[p].key,
+                                                            self.suffixes)))
 
     def stem_starts(self, value: Word) -> list[int]:
         """Positions of the words :func:`same_stem` accepts for ``value``. Where the
@@ -435,11 +440,25 @@ def misspelling(word: Word, value: Word) -> bool:
     """``Jon`` for ``John``, ``Mariah`` for ``Maria``: close, but not the same name."""
     if word.norm == value.norm or word.key == value.key or len(value.norm) < 3:
         return False
-    budget = 1 if len(value.norm) <= 6 else 2  # edits; a swap of two letters is one
+    budget = _edit_budget(value.norm)
     if abs(len(word.norm) - len(value.norm)) > budget:  # each edit changes the length by <= 1
         return False
     return (OSA.distance(word.norm, value.norm) <= budget
             and fuzz.ratio(word.norm, value.norm) >= MISSPELT_MIN)
+
+
+def _edit_budget(norm: str) -> int:
+    return 1 if len(norm) <= 6 else 2  # edits; a swap of two letters is one
+
+
+def misspelt_lengths(value: Word) -> range:
+    """The lengths of the (folded) words :func:`misspelling` may take for ``value``: none
+    when it is shorter than three letters."""
+    size = len(value.norm)
+    if size < 3:
+        return range(0)
+    budget = _edit_budget(value.norm)
+    return range(size - budget, size + budget + 1)
 
 
 def accent_differs(word: Word, value: Word) -> bool:
