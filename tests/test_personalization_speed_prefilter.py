@@ -3,6 +3,7 @@ wherever the pattern does: skipping a scan must never lose a match."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import re
@@ -14,7 +15,7 @@ from copyguard.personalization import dates
 from copyguard.personalization.lexicon import available_languages, lexicon
 from copyguard.personalization.needles import PREFILTER_MIN, Phrases
 from copyguard.personalization.text import fold, sentence_spans
-from copyguard.personalization.widen import Prefilter, superset
+from copyguard.personalization.widen import Prefilter, PrefilterSet, superset
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "eval"
 
@@ -114,3 +115,34 @@ def test_phrases_test_long_texts_with_the_prefilter_and_short_ones_with_needles(
     assert len(long_text) >= PREFILTER_MIN and not phrases.may_match(long_text)
     assert phrases.may_match("we noticed")  # short: scanned (no needle test pays off)
     assert phrases.search(long_text + " we noticed that") is not None
+
+
+@pytest.mark.parametrize("language", available_languages())
+def test_one_pass_of_the_lexicon_set_answers_as_each_prefilter(language: str) -> None:
+    members = [p for p in _phrases(language) if p.group is not None]
+    assert members
+    texts = _corpus_texts()[language]
+    for text in [*texts, *(t + " " + u for t, u in itertools.pairwise(texts))]:
+        for phrases in members:
+            assert phrases.prefilter is not None and phrases.group is not None
+            found = phrases.group.matching(text)
+            assert found is not None
+            assert (phrases.member in found) is phrases.prefilter.may_match(text), \
+                (phrases.pattern[:60], text)
+
+
+class _FailingSet:
+    """An RE2 set whose automaton ran out of memory: it reports nothing, not even the
+    pattern that matches every text."""
+
+    def Match(self, data: bytes) -> list[int]:  # RE2's name
+        return []
+
+
+def test_a_failed_set_pass_falls_back_to_each_prefilter() -> None:
+    phrases = Phrases(re.compile(r"(?<!\w)we noticed(?!\w)"))
+    assert phrases.prefilter is not None
+    phrases.group, phrases.member = PrefilterSet(_FailingSet()), 1
+    assert phrases.group.matching("x" * 40) is None
+    assert phrases.search("a long enough text where we noticed you") is not None
+    assert not phrases.may_match("a long enough text where nothing is said")

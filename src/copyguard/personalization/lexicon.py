@@ -22,7 +22,7 @@ from babel.dates import get_day_names, get_month_names
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from copyguard.errors import CopyguardError
-from copyguard.personalization.needles import Phrases
+from copyguard.personalization.needles import Phrases, join
 from copyguard.personalization.text import fold, fold_pattern
 from copyguard.yamlpos import text_line
 
@@ -369,7 +369,7 @@ def build_lexicon(language: str, text: str, name: str) -> Lexicon:
     titles = {fold(t): "gendered" for t in data.titles.gendered}
     titles.update({fold(t): "neutral" for t in data.titles.neutral})
     relative = {" ".join(fold(k).split()): v for k, v in data.relative_days.items()}
-    return Lexicon(
+    lex = Lexicon(
         language=language,
         numbers={fold(k): v for k, v in data.numbers.items()},
         weekdays=weekdays, months=months,
@@ -406,3 +406,15 @@ def build_lexicon(language: str, text: str, name: str) -> Lexicon:
         winback=c.union(data.winback, "winback"),
         promo=c.union(data.promo_cues, "promo_cues"),
     )
+    join(_whole_text_phrases(lex))
+    return lex
+
+
+def _whole_text_phrases(lex: Lexicon) -> list[Phrases]:
+    """The patterns the checks run over a draft's whole folded text: one RE2 pass tells
+    which of them may match (see :func:`join`). (The surveillance families run only where
+    their joined pattern may match, ``at_time`` is matched at one position, ``promo`` in
+    short segments.)"""
+    found = [lex.behaviour, lex.birthday, lex.relative_day, lex.winback, lex.surveillance_any,
+             *lex.age, *lex.past_weekday, *(p for p, _ in lex.days_ago)]
+    return [p for p in found if p is not None]

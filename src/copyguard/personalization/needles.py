@@ -12,13 +12,13 @@ before scanning. The test is a necessary condition only: when it passes, the pat
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-from copyguard.personalization.widen import Prefilter
+from copyguard.personalization.widen import Prefilter, PrefilterSet
 
 # One of these strings is in every match (of one alternative).
 Clause = frozenset[str]
@@ -75,13 +75,14 @@ class Phrases:
     ``match`` as on :class:`re.Pattern`).
 
     A text of :data:`PREFILTER_MIN` characters or more is first searched by the pattern's
-    RE2 superset (:mod:`~copyguard.personalization.widen`, one pass however many phrases);
-    a shorter one has its needles tested. ``prefilter=False`` for a pattern that matches
-    most texts (the test would only add to the scan). ``match`` tests the needles only: a
-    match at one position costs less than a pass over the text.
+    RE2 superset (:mod:`~copyguard.personalization.widen`, one pass however many phrases),
+    through the set of the lexicon's patterns when it belongs to one (:func:`join`: one pass
+    for all of them); a shorter text has its needles tested. ``prefilter=False`` for a
+    pattern that matches most texts (the test would only add to the scan). ``match`` tests
+    the needles only: a match at one position costs less than a pass over the text.
     """
 
-    __slots__ = ("needles", "prefilter", "regex", "short")
+    __slots__ = ("group", "member", "needles", "prefilter", "regex", "short")
 
     def __init__(self, regex: re.Pattern[str], *, prefilter: bool = True) -> None:
         self.regex, self.needles = regex, needles(regex)
@@ -89,6 +90,8 @@ class Phrases:
         self.short = 0 if self.needles is not None and needle_tests(self.needles) <= FEW_TESTS \
             else SHORT_TEXT
         self.prefilter = Prefilter.of(regex) if prefilter else None
+        self.group: PrefilterSet | None = None  # set by :func:`join`
+        self.member = -1
 
     @property
     def pattern(self) -> str:
@@ -98,7 +101,9 @@ class Phrases:
         """Whether the pattern may match in ``text`` (or in any part of it); ``False`` only
         where it cannot."""
         if self.prefilter is not None and len(text) >= PREFILTER_MIN:
-            return self.prefilter.may_match(text)
+            found = self.group.matching(text) if self.group is not None else None
+            return self.member in found if found is not None \
+                else self.prefilter.may_match(text)
         return may_match(self.needles, text, self.short)
 
     def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
@@ -110,6 +115,19 @@ class Phrases:
     def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
         return self.regex.match(text, pos) if may_match(self.needles, text, self.short) \
             else None
+
+
+def join(phrases: Iterable[Phrases]) -> None:
+    """Let the prefiltered ``phrases`` test a text in one pass of an RE2 set (each keeps
+    its own prefilter for when the set cannot tell)."""
+    members = [p for p in dict.fromkeys(phrases) if p.prefilter is not None]
+    built = PrefilterSet.of([p.regex for p in members])
+    if built is None:
+        return
+    group, numbers = built
+    for phrases_, number in zip(members, numbers, strict=True):
+        if number is not None:
+            phrases_.group, phrases_.member = group, number
 
 
 def _weakness(clause: AbstractSet[str]) -> tuple[int, int]:

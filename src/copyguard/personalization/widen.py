@@ -156,3 +156,56 @@ class Prefilter:
         except UnicodeEncodeError:  # lone surrogates: let the pattern decide
             return True
         return bool(self._regexp.Match(_UNANCHORED, data, 0, len(data))[0] != _NO_MATCH)
+
+
+class PrefilterSet:
+    """The RE2 supersets of several patterns in one RE2 set: one pass over a text tells which
+    patterns may match in it (:meth:`matching`), however many there are.
+
+    An empty pattern that matches every text is added first: a set whose automaton runs out
+    of memory reports no match at all, and then not even that one, so a failed pass is told
+    from a text where nothing matches. The last text's answer is kept: the checks of one
+    draft ask about the same folded text many times.
+    """
+
+    __slots__ = ("_last", "_set")
+
+    def __init__(self, regexp_set: Any) -> None:
+        self._set = regexp_set
+        self._last: tuple[str, frozenset[int] | None] = ("", None)
+
+    @classmethod
+    def of(cls, patterns: list[re.Pattern[str]]) -> tuple[PrefilterSet, list[int | None]] | None:
+        """The set, and each pattern's number in it (``None`` for a pattern without a
+        superset); ``None`` when RE2 cannot compile the set."""
+        options = _options()
+        options.max_mem = _SET_MEMORY
+        regexp_set = re2._re2.Set(_UNANCHORED, options)
+        if regexp_set.Add(b"") != _SENTINEL:
+            return None
+        numbers: list[int | None] = []
+        for pattern in patterns:
+            widened = superset(pattern)
+            number = -1 if widened is None else regexp_set.Add(widened.encode())
+            numbers.append(None if number < 0 else number)
+        if not any(number is not None for number in numbers) or not regexp_set.Compile():
+            return None  # (an uncompiled set must not be matched: RE2 would crash)
+        return cls(regexp_set), numbers
+
+    def matching(self, text: str) -> frozenset[int] | None:
+        """The numbers of the patterns that may match in ``text``; ``None`` when the set
+        cannot tell (then ask each pattern's own prefilter)."""
+        last = self._last
+        if last[0] == text and last[1] is not None:
+            return last[1]
+        try:
+            found = self._set.Match(text.encode())
+        except UnicodeEncodeError:  # lone surrogates
+            return None
+        numbers = frozenset(found) if _SENTINEL in found else None
+        self._last = (text, numbers)
+        return numbers
+
+
+_SENTINEL = 0
+_SET_MEMORY = 16 << 20  # RE2's budget for the set's automaton (used as states are made)
