@@ -74,7 +74,9 @@ def test_ascii_fold_is_the_per_character_fold() -> None:
 
 
 def test_digit_runs_are_the_maximal_runs_of_decimal_digits() -> None:
-    for text in _random_texts(NUMERIC + "²½", 3000, 30, seed=3):
+    ascii_texts = _random_texts("".join(map(chr, range(128))), 1000, 30, seed=10)
+    ascii_texts += _random_texts("0123456789 \t\n\x0b\x1fa.", 3000, 30, seed=11)
+    for text in _random_texts(NUMERIC + "²½", 3000, 30, seed=3) + ascii_texts:
         plain = [i for i, c in enumerate(text)
                  if c.isdecimal() and (i == 0 or not text[i - 1].isdecimal())]
         runs = numbers.digit_runs(text)
