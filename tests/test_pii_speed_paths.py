@@ -7,15 +7,32 @@ random texts built from the characters the shortcut depends on.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
+import re
+import unicodedata
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 import pytest
+from phonenumbers import (
+    NumberParseException,
+    PhoneMetadata,
+    PhoneNumberFormat,
+    PhoneNumberType,
+)
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from copyguard.pii import names
+from copyguard import Guard
+from copyguard.pii import names, screen
+from copyguard.pii.analyzer import POOL, _Text
+from copyguard.pii.languages import pii_languages
 from copyguard.pii.names import FULL_NAME_MIN_FREQUENCY, NameFinder, name_finder
+from copyguard.pii.recognizers import fewest_international_digits, fewest_phone_digits
+from tests.test_pii_profile import make_guard
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "eval"
 LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "ja", "zh", "ko", "ar")
@@ -77,3 +94,146 @@ def test_salutations_are_those_a_search_of_the_whole_text_finds(language: str) -
     for text in _name_texts():
         expected = [m.span() for m in finder._greeting.finditer(text)]
         assert [m.span() for m in finder._greetings(finder._greeting, text)] == expected, text
+
+
+# -- screening the recipient's values ------------------------------------------------------
+
+
+def test_the_letters_of_a_text_are_its_word_characters_after_decomposition() -> None:
+    alphabet = "aZ9_ é Ü İ ß ø ’—£€ 東 ١ ² Ⅻ \u0301\n\t.,'-@"
+    texts = _random_texts(alphabet, 5000, 30, seed=13) + \
+        _random_texts("aB1 .,!?'-_\t\n\x00\x7f", 2000, 30, seed=14) + \
+        [d["text"] for d in _corpus()]
+    for text in texts:
+        plain = re.sub(r"[\W_]+", "", unicodedata.normalize("NFD", text.lower()))
+        assert screen.letters(text) == plain, repr(text)
+
+
+# -- which recognizers run -----------------------------------------------------------------
+
+ANALYZERS = [("en", ("US",)), ("en", ("GB",)), ("en", ("US", "GB", "CA", "AU", "IE", "NZ", "IN",
+             "ZA", "SG")), ("de", ("DE",)), ("fr", ("FR",)), ("ja", ("JP",)), ("pt", ("BR",)),
+             ("nl", ("ZZ",))]
+NUMBER_TOKENS = ["0", "1", "2", "4", "5", "7", "9", "00", "01", "44", "20", "7946", "0018",
+                 "415", "555", "0132", "1961", "2005", "12", "05", "31", "4111", "1111", "٣",
+                 "４", "+", "＋", "(", ")", "-", "‐", ".", "/", " ", " ", " ", "  ", "\t", "\n",
+                 "x", "X", "ext", "ext.", "#", ",", ":", "ー", "a", "Main St", "GB82", "WEST",
+                 "gb82west", "call", "phone", "tel", "born", "date of birth", "card", "visa",
+                 "iban", "bank", "passport", "us", "ssn", "number", "ip", "Telefon", "電話"]
+
+
+@cache
+def _short_numbers() -> list[str]:
+    """Valid numbers as short as the regions have them, written nationally and with their
+    country code (national-prefix rules of NF, SM and MG add digits)."""
+    rng = random.Random(24)
+    found = []
+    for region in ("DE", "AT", "LU", "AU", "NZ", "ZA", "US", "GB", "CA", "SH", "NU", "SM", "NF",
+                   "MG", "JP", "BR", "IR", "KR"):
+        code = phonenumbers.country_code_for_region(region)
+        for length, form in itertools.product(range(3, 9), ("{}", f"+{code} {{}}")):
+            for _ in range(150):
+                text = form.format("".join(rng.choice("0123456789") for _ in range(length)))
+                try:
+                    valid = phonenumbers.is_valid_number(phonenumbers.parse(text, region))
+                except NumberParseException:
+                    continue
+                if valid:
+                    found.append(text)
+                    break
+    return found
+
+
+@cache
+def _number_texts(count: int, seed: int) -> list[str]:
+    """Random runs of digits, phone punctuation and context words, the shortest valid numbers
+    and every example number of phonenumbers in its usual formats."""
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice(NUMBER_TOKENS) for _ in range(rng.randrange(24)))
+             for _ in range(count)]
+    for number in _short_numbers():
+        texts += [f"call {number} now", f"tel: 00 {number.lstrip('+')}",
+                  f"011 {number.lstrip('+')}"]
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE,
+                     PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is None:
+                continue
+            for style in (PhoneNumberFormat.NATIONAL, PhoneNumberFormat.INTERNATIONAL,
+                          PhoneNumberFormat.E164):
+                texts.append(f"call {phonenumbers.format_number(number, style)} now")
+            national = phonenumbers.national_significant_number(number)
+            texts.append(f"tel {national} / 00{number.country_code} {national}")
+    return texts
+
+
+@pytest.fixture(scope="module")
+def guard() -> Guard:
+    return make_guard()
+
+
+@pytest.mark.parametrize(("language", "regions"), ANALYZERS)
+def test_a_recognizer_finds_nothing_where_its_screen_fails(
+        guard: Guard, language: str, regions: tuple[str, ...]) -> None:
+    screened = [c.recognizer for c in POOL.get(guard.nlp, language, regions).candidates
+                if hasattr(c.recognizer, "can_match")]
+    expected = {"RegionalPhoneRecognizer", "CompactIbanRecognizer"}
+    if language in pii_languages().languages:
+        expected |= {"ForeignPhoneRecognizer", "PhoneShapeRecognizer", "LuhnCardRecognizer",
+                     "DateOfBirthRecognizer"}
+    assert {r.name for r in screened} == expected
+    texts = _number_texts(1500, seed=21) + [d["text"] for d in _corpus()]
+    for recognizer in screened:
+        found = 0
+        for text in texts:
+            results = recognizer.analyze(text, recognizer.supported_entities, None)
+            found += bool(results)
+            assert recognizer.can_match(text) or not results, (recognizer.name, text)
+        assert found, recognizer.name  # the texts exercise every recognizer
+
+
+def test_phone_numbers_need_as_many_digits_as_the_shortest_valid_one() -> None:
+    # national numbers of the US and GB have 7 digits at least; written with a country code,
+    # 6 (Germany's 4-digit numbers); Australia and New Zealand have 5-digit numbers
+    assert fewest_international_digits() == 6
+    assert (fewest_phone_digits("US"), fewest_phone_digits("GB"), fewest_phone_digits("AU"),
+            fewest_phone_digits("ZZ")) == (7, 7, 5, 7)
+    # national-prefix rules write no backreference twice (added digits are counted once)
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        rule = PhoneMetadata.metadata_for_region(region).national_prefix_transform_rule or ""
+        assert rule.count("\\") <= 1, region
+
+
+def _run(guard: Guard, language: str, analyzer: Any, recognizers: list[Any], text: str,
+         threshold: float) -> list[tuple[Any, ...]]:
+    if not recognizers:
+        return []
+    artifacts = NlpArtifacts(entities=[], tokens=guard.nlp.doc(text, language),
+                             tokens_indices=[], lemmas=[], nlp_engine=None, language=language)
+    results = analyzer.engine.analyze(
+        text, language, entities=sorted({e for r in recognizers for e in r.supported_entities}),
+        nlp_artifacts=artifacts, ad_hoc_recognizers=recognizers, score_threshold=threshold)
+    return sorted((r.entity_type, r.start, r.end, r.score,
+                   r.recognition_metadata["recognizer_name"]) for r in results)
+
+
+@pytest.mark.parametrize(("language", "regions", "threshold"), [
+    *((language, regions, 0.5) for language, regions in ANALYZERS),
+    ("en", ANALYZERS[2][1], 0.3), ("en", ("US",), 0.2), ("de", ("DE",), 0.0)])
+def test_skipping_recognizers_that_cannot_report_changes_no_result(
+        guard: Guard, language: str, regions: tuple[str, ...], threshold: float) -> None:
+    """The recognizers an analysis runs report what all recognizers of the entities the text
+    can hold report."""
+    analyzer = POOL.get(guard.nlp, language, regions)
+    found = 0
+    for text in _number_texts(700, seed=22)[:1500] + [d["text"] for d in _corpus()[:150]]:
+        screened = _Text(text)
+        plain = [c.recognizer for c in analyzer.candidates
+                 if c.policy.possible_in(text, screened.digits)]
+        chosen = [c.recognizer for c in analyzer.candidates
+                  if c.may_report(screened, threshold)]
+        expected = _run(guard, language, analyzer, plain, text, threshold)
+        assert _run(guard, language, analyzer, chosen, text, threshold) == expected, text
+        found += bool(expected)
+    assert found > 100

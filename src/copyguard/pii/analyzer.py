@@ -7,6 +7,11 @@ mostly for English) with context words in that language, phone numbers of the dr
 national ids of the draft's country (or the language's main one), street addresses, dates of
 birth, and PERSON entities when a trained pipeline is installed. The draft is tokenized once:
 the analyzer gets ``NlpArtifacts`` made from the shared ``ctx.doc``.
+
+Per draft, only the recognizers that can report something run (see :class:`_Registry`):
+those whose entity the text can hold at all (data/pii/entities.yaml), whose own screen passes
+(``can_match``: a run of enough digits, a year), and which either score at the threshold
+alone or have a context word in the text.
 """
 
 from __future__ import annotations
@@ -15,9 +20,16 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
+from presidio_analyzer import (
+    AnalyzerEngine,
+    EntityRecognizer,
+    PatternRecognizer,
+    RecognizerRegistry,
+)
 from presidio_analyzer import predefined_recognizers as predefined
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import (
@@ -32,7 +44,7 @@ from copyguard.nlp import NlpService
 from copyguard.pii.context import WindowContextEnhancer
 from copyguard.pii.languages import foreign_regions, pii_languages, regions_for
 from copyguard.pii.national import NATIONAL_RECOGNIZERS
-from copyguard.pii.policy import entity_policies
+from copyguard.pii.policy import EntityPolicy, entity_policies
 from copyguard.pii.profile import profile_recognizers
 from copyguard.pii.recognizers import (
     AddressRecognizer,
@@ -45,11 +57,13 @@ from copyguard.pii.recognizers import (
     RegionalPhoneRecognizer,
     ascii_bounded,
 )
+from copyguard.pii.text import fold
 
 if TYPE_CHECKING:
     from copyguard.context import CheckContext
 
 PERSON = "PERSON"
+_BY_NAME = attrgetter("name")
 _NO_SPACES = frozenset({"ja", "zh", "ko"})
 # Specificity order for overlapping detections (national ids rank with US_SSN); see
 # resolve_overlaps.
@@ -111,13 +125,88 @@ def _recognizers(language: str, regions: tuple[str, ...], trained: bool,
     return found
 
 
+@dataclass(frozen=True)
+class _Text:
+    """What the recognizer screens read of a text, each computed once when first needed."""
+
+    text: str
+
+    @cached_property
+    def digits(self) -> int:
+        return len(_DIGIT.findall(self.text))
+
+    @cached_property
+    def folded(self) -> str:
+        return fold(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """One of an analyzer's recognizers, with what a text needs for it to report anything."""
+
+    recognizer: EntityRecognizer
+    policy: EntityPolicy
+    alone: float  # its highest score without a context word nearby
+    context: tuple[tuple[str, ...], ...]  # its context words, folded, split at spaces
+
+    @classmethod
+    def of(cls, recognizer: EntityRecognizer) -> _Candidate:
+        words = (fold(w.strip()).split(" ") for w in recognizer.context or () if w.strip())
+        return cls(recognizer, entity_policies().of(recognizer.supported_entities[0]),
+                   _alone_score(recognizer), tuple(tuple(p for p in w if p) for w in words))
+
+    def may_report(self, text: _Text, threshold: float) -> bool:
+        """Whether the recognizer can report anything scoring ``threshold`` in the text."""
+        if not self.policy.possible_in(text.text, text.digits):
+            return False
+        can_match = getattr(self.recognizer, "can_match", None)
+        if can_match is not None and not can_match(text.text):
+            return False
+        return self.alone >= threshold or self._context_in(text.folded)
+
+    def _context_in(self, folded: str) -> bool:
+        """Whether every word of one of the context words is in the text: the context enhancer
+        raises a score only for a context word in the text around the match (the words of a
+        phrase may stand on either side of it)."""
+        return any(all(part in folded for part in words) for words in self.context)
+
+
+def _alone_score(recognizer: EntityRecognizer) -> float:
+    """The highest score a result of the recognizer gets without a context word nearby: what
+    copyguard's recognizers declare, the best pattern score of a plain PatternRecognizer (its
+    checks only lower a score), else the maximum."""
+    declared = getattr(recognizer, "ALONE_SCORE", None)
+    if declared is not None:
+        return float(declared)
+    if isinstance(recognizer, PatternRecognizer) and all(
+            getattr(type(recognizer), method) is getattr(PatternRecognizer, method)
+            for method in ("analyze", "validate_result", "enhance_using_context")):
+        return max((pattern.score for pattern in recognizer.patterns), default=0.0)  # type: ignore[has-type]
+    return float(EntityRecognizer.MAX_SCORE)
+
+
+class _Registry(RecognizerRegistry):  # type: ignore[misc]
+    """The analyzer's recognizers. A request runs the recognizers it brings, in their order:
+    :func:`_detect` picks them from these (and adds the recipient's). Presidio keeps the first
+    of two equal results, so the order, by name, settles a tie between recognizers the way
+    :func:`resolve_overlaps` would."""
+
+    def get_recognizers(self, language: str, entities: list[str] | None = None,
+                        all_fields: bool = False,
+                        ad_hoc_recognizers: list[EntityRecognizer] | None = None,
+                        ) -> list[EntityRecognizer]:
+        if ad_hoc_recognizers is None:
+            return super().get_recognizers(language, entities, all_fields)  # type: ignore[no-any-return]
+        return [r for r in ad_hoc_recognizers if r.supported_language == language]
+
+
 @dataclass(frozen=True, slots=True)
 class _Analyzer:
-    """An analyzer with its Presidio NLP engine and the entities its recognizers find."""
+    """An analyzer with its Presidio NLP engine and its recognizers."""
 
     engine: AnalyzerEngine
     nlp_engine: Any
-    entities: tuple[str, ...]
+    candidates: tuple[_Candidate, ...]
     trained: bool
 
 
@@ -139,14 +228,14 @@ class AnalyzerPool:
                 engines = {lang: a.nlp_engine for (lang, _), a in cache.items()}
                 engine = engines.get(language) or nlp.presidio_engine(language)
                 trained = nlp.is_trained(language)
-                registry = RecognizerRegistry(supported_languages=[language])
-                for recognizer in _recognizers(language, regions, trained):
-                    registry.add_recognizer(recognizer)
-                analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine,
-                                          supported_languages=[language],
-                                          context_aware_enhancer=WindowContextEnhancer(language))
-                entities = tuple(sorted(analyzer.get_supported_entities(language)))
-                cache[key] = _Analyzer(analyzer, engine, entities, trained)
+                recognizers = sorted(_recognizers(language, regions, trained),
+                                     key=_BY_NAME)
+                analyzer = AnalyzerEngine(
+                    registry=_Registry(recognizers, supported_languages=[language]),
+                    nlp_engine=engine, supported_languages=[language],
+                    context_aware_enhancer=WindowContextEnhancer(language))
+                candidates = tuple(_Candidate.of(r) for r in recognizers)
+                cache[key] = _Analyzer(analyzer, engine, candidates, trained)
             return cache[key]
 
 
@@ -163,24 +252,25 @@ def _detect(ctx: CheckContext) -> tuple[Detection, ...]:
     draft, text = ctx.draft, ctx.text
     language = draft.language
     analyzer = POOL.get(ctx.nlp, language, regions_for(language, draft.region))
-    # Only entities the text can hold at all (most need digits) are looked for: the others'
-    # recognizers do not run. The recipient's values are screened the same way.
-    digits = len(_DIGIT.findall(text))
-    policies = entity_policies()
-    entities = [e for e in analyzer.entities if policies.of(e).possible_in(text, digits)]
-    own: list[EntityRecognizer] = list(
-        profile_recognizers(draft.recipient, language, draft.region, text))
-    entities += [r.supported_entities[0] for r in own]
-    if not entities:
+    threshold = ctx.guide.guide.pii.score_threshold
+    # Only recognizers that can report something here run (most entities need digits); the
+    # recipient's values are screened the same way.
+    screened = _Text(text)
+    chosen: list[EntityRecognizer] = [c.recognizer for c in analyzer.candidates
+                                      if c.may_report(screened, threshold)]
+    chosen += sorted(profile_recognizers(draft.recipient, language, draft.region, text),
+                     key=_BY_NAME)
+    if not chosen:
         return ()
     if analyzer.trained:  # PERSON entities come from the pipeline's NER
         artifacts = analyzer.nlp_engine._doc_to_nlp_artifact(ctx.doc, language)
     else:  # nothing else reads tokens or lemmas: context words are read from the text
         artifacts = NlpArtifacts(entities=[], tokens=ctx.doc, tokens_indices=[], lemmas=[],
                                  nlp_engine=None, language=language)
+    entities = sorted({entity for r in chosen for entity in r.supported_entities})
     results = analyzer.engine.analyze(
-        text, language, entities=entities, nlp_artifacts=artifacts, ad_hoc_recognizers=own,
-        score_threshold=ctx.guide.guide.pii.score_threshold)
+        text, language, entities=entities, nlp_artifacts=artifacts, ad_hoc_recognizers=chosen,
+        score_threshold=threshold)
     found = [Detection(r.entity_type, r.start, r.end, round(r.score, 3),
                        (r.recognition_metadata or {}).get("recognizer_name", ""))
              for r in results if r.end > r.start]

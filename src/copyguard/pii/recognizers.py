@@ -3,6 +3,9 @@ addresses, and e-mail addresses in scripts written without spaces.
 
 Scores follow Presidio's convention: a pattern that is only plausible scores below the
 analysis threshold (0.5 by default) and needs a context word nearby (``+0.35``) to count.
+Such a recognizer says so in ``ALONE_SCORE`` (its highest score without a context word), and
+``can_match(text)`` tells cheaply whether the text holds anything it can find at all (a run of
+enough digits, a year): the analyzer runs neither kind where it cannot report anything.
 """
 
 from __future__ import annotations
@@ -15,13 +18,20 @@ from typing import Any
 import regex
 from babel.dates import get_month_names
 from phonenumbers import (
+    COUNTRY_CODES_FOR_NON_GEO_REGIONS,
+    SUPPORTED_REGIONS,
     NumberParseException,
+    PhoneMetadata,
     PhoneNumber,
+    country_code_for_region,
     is_valid_number,
     national_significant_number,
     parse,
+    region_code_for_country_code,
     region_code_for_number,
+    region_codes_for_country_code,
 )
+from phonenumbers.phonenumberutil import _PLUS_CHARS, _VALID_PUNCTUATION
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
@@ -37,6 +47,58 @@ ADDRESS = "ADDRESS"
 # Recipients of marketing mail are at least this old; a "birth date" later than that is a
 # coupon expiry or an order date, not a date of birth.
 MIN_AGE_YEARS = 13
+
+
+def digit_run(count: int, between: str = "", digit: str = r"\d") -> re.Pattern[str]:
+    """A regex finding ``count`` digits with only characters of the class ``between`` (a class
+    body, "": none) between them."""
+    gap = f"[{between}]*" if between else ""
+    return re.compile(f"{digit}(?:{gap}{digit}){{{count - 1}}}")
+
+
+# How phonenumbers' matcher reads the number part of a candidate: digits, and between them its
+# punctuation and plus signs. "x" is punctuation to it, and a letter it reads as 9 in a vanity
+# number, so it counts as a digit here.
+_NUMBER_DIGIT = r"[\dxX]"
+_NUMBER_PUNCTUATION = _VALID_PUNCTUATION + _PLUS_CHARS
+
+
+def _fewest_digits(code: int, parsed_as: str) -> int:
+    """The fewest digits of a number with country code ``code`` read by ``parsed_as``'s rules:
+    the shortest valid national number of a region with that code (phonenumbers' validity
+    check starts with the lengths of the general description), less the digits the national-
+    prefix rule may add ("268\\1": 3, the group number counted too, so never fewer)."""
+    shortest = []
+    for region in region_codes_for_country_code(code):
+        metadata = PhoneMetadata.metadata_for_region_or_calling_code(code, region)
+        general = metadata.general_desc if metadata is not None else None
+        lengths = [n for n in general.possible_length if n > 0] if general is not None else []
+        shortest.append(min(lengths, default=1))
+    rules = PhoneMetadata.metadata_for_region_or_calling_code(code, parsed_as)
+    rule = rules.national_prefix_transform_rule if rules is not None else None
+    return min(shortest, default=1) - sum(c.isdigit() for c in rule or "")
+
+
+@lru_cache(maxsize=1)
+def fewest_international_digits() -> int:
+    """The fewest digits of a valid number written with its country code (after a plus sign
+    or an international call prefix), read by the rules of the code's main region."""
+    codes = {country_code_for_region(r) for r in SUPPORTED_REGIONS} | \
+        set(COUNTRY_CODES_FOR_NON_GEO_REGIONS)
+    return max(1, min(len(str(code)) + _fewest_digits(code, region_code_for_country_code(code))
+                      for code in codes))
+
+
+@lru_cache(maxsize=64)
+def fewest_phone_digits(region: str) -> int:
+    """The fewest digits of a valid number the matcher finds for ``region`` written without a
+    plus sign: a number of the region's country code (valid in any region sharing it), or any
+    country's after an international call prefix (a digit at least)."""
+    abroad = 1 + fewest_international_digits()
+    code = country_code_for_region(region)
+    if not code:  # "ZZ": only numbers with a country code
+        return abroad
+    return max(1, min(_fewest_digits(code, region), abroad))
 
 
 class RegionalPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
@@ -55,6 +117,17 @@ class RegionalPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
     def __init__(self, *, primary_region: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.primary_region = primary_region
+        plain = min(fewest_phone_digits(region) for region in self.supported_regions)
+        self._national = digit_run(plain, _NUMBER_PUNCTUATION, _NUMBER_DIGIT)
+        self._international = re.compile(
+            f"[{_PLUS_CHARS}](?:[{_NUMBER_PUNCTUATION}]*{_NUMBER_DIGIT})"
+            f"{{{fewest_international_digits()}}}")
+
+    def can_match(self, text: str) -> bool:
+        """Whether a stretch of digits and the matcher's punctuation holds enough digits for a
+        valid number of the regions (or, after a plus sign, of any country)."""
+        return self._national.search(text) is not None or \
+            self._international.search(text) is not None
 
     def _get_recognizer_result(self, match: Any, text: str, region: str,
                                nlp_artifacts: NlpArtifacts | None) -> RecognizerResult:
@@ -86,7 +159,9 @@ class ForeignPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
     # many digits (a 4-digit "valid" DE or 5-digit KR number next to "number" is an order or
     # ticket number).
     MIN_DIGITS = 7
+    ALONE_SCORE = PhoneRecognizer.SCORE
     _GROUP = re.compile(r"[+(]?\d[\d \t().\-‐/]*\d")
+    _LONG_GROUP = digit_run(MIN_DIGITS, r" \t().\-‐/")
 
     def __init__(self, supported_language: str, regions: tuple[str, ...],
                  context: list[str], home_region: str | None = None) -> None:
@@ -105,6 +180,10 @@ class ForeignPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
                 result.start, result.end = result.start + start, result.end + start
                 results.setdefault((result.start, result.end), result)
         return list(results.values())
+
+    def can_match(self, text: str) -> bool:
+        """Whether a digit group holds MIN_DIGITS digits."""
+        return self._LONG_GROUP.search(text) is not None
 
     def _slices(self, text: str) -> list[tuple[int, int]]:
         """Each digit group (with one character around it) that a context word is near enough
@@ -138,11 +217,18 @@ class LuhnCardRecognizer(PatternRecognizer):  # type: ignore[misc]
     Any long number passes Luhn one time in ten, so these need a card context word.
     """
 
+    ALONE_SCORE = 0.3
+    _DIGITS = digit_run(12, " -")
+
     def __init__(self, supported_language: str, context: list[str]) -> None:
         pattern = r"(?<![\w.,-])\d{4}(?:[ -]?\d{2,4}){2,4}(?:[ -]?\d{1,3})?(?![\w-]|[.,]\d)"
         super().__init__(supported_entity="CREDIT_CARD", name="LuhnCardRecognizer",
-                         patterns=[Pattern("card digits", pattern, 0.3)], context=context,
-                         supported_language=supported_language)
+                         patterns=[Pattern("card digits", pattern, self.ALONE_SCORE)],
+                         context=context, supported_language=supported_language)
+
+    def can_match(self, text: str) -> bool:
+        """Whether 12 digits are in a row (a space or hyphen between two of them at most)."""
+        return self._DIGITS.search(text) is not None
 
     def validate_result(self, pattern_text: str) -> bool | None:
         digits = [int(c) for c in pattern_text if c.isdigit()]
@@ -167,12 +253,19 @@ class PhoneShapeRecognizer(PatternRecognizer):  # type: ignore[misc]
     )
     DATE_LIKE = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[:.]\d{2})$")
     _DECIMAL = re.compile(r"^\d+[.,]\d{1,2}$")
+    ALONE_SCORE = 0.2
+    # The characters of a match (extensions in any case); seven of its digits count at least.
+    _SHAPE = digit_run(7, " .()+\\-xXeEtT")
 
     def __init__(self, supported_language: str, context: list[str]) -> None:
         super().__init__(
             supported_entity="PHONE_NUMBER", name="PhoneShapeRecognizer",
-            patterns=[Pattern(f"phone shape {i}", p, 0.2) for i, p in enumerate(self.PATTERNS)],
+            patterns=[Pattern(f"phone shape {i}", p, self.ALONE_SCORE)
+                      for i, p in enumerate(self.PATTERNS)],
             context=context, supported_language=supported_language)
+
+    def can_match(self, text: str) -> bool:
+        return self._SHAPE.search(text) is not None
 
     def validate_result(self, pattern_text: str) -> bool | None:
         digits = sum(c.isdigit() for c in pattern_text.split("x")[0].split("ext")[0])
@@ -187,11 +280,16 @@ class CompactIbanRecognizer(PatternRecognizer):  # type: ignore[misc]
     """IBANs written without spaces in lower or mixed case ("gb42nawi0445..."), which Presidio's
     upper-case patterns miss. Validated by the ISO 13616 mod-97 check."""
 
+    _SHAPE = re.compile(r"\w\w\d\d\w{11}")  # what every match holds (letters in any script)
+
     def __init__(self, supported_language: str, context: list[str]) -> None:
         super().__init__(supported_entity="IBAN_CODE", name="CompactIbanRecognizer",
                          patterns=[Pattern("IBAN compact", r"(?<![\w])[a-z]{2}\d{2}[a-z0-9]{11,30}"
                                            r"(?![\w])", 0.5)],
                          context=context, supported_language=supported_language)
+
+    def can_match(self, text: str) -> bool:
+        return self._SHAPE.search(text) is not None
 
     def validate_result(self, pattern_text: str) -> bool:
         code = pattern_text.upper()
@@ -242,6 +340,9 @@ class DateOfBirthRecognizer(PatternRecognizer):  # type: ignore[misc]
     :data:`MIN_AGE_YEARS` old, so "happy birthday, your voucher expires 12/05/2026" is not one.
     """
 
+    ALONE_SCORE = 0.2
+    _YEAR = re.compile(r"(?:19|20)\d{2}")  # in every pattern, and what validation reads
+
     def __init__(self, supported_language: str, context: list[str]) -> None:
         months = "|".join(regex.escape(m) for m in _month_names(supported_language))
         day, month, year = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])", r"(?:19|20)\d{2}"
@@ -255,11 +356,14 @@ class DateOfBirthRecognizer(PatternRecognizer):  # type: ignore[misc]
         ]
         super().__init__(
             supported_entity=DATE_OF_BIRTH, name="DateOfBirthRecognizer",
-            patterns=[Pattern(f"date {i}", p, 0.2) for i, p in enumerate(patterns)],
+            patterns=[Pattern(f"date {i}", p, self.ALONE_SCORE) for i, p in enumerate(patterns)],
             context=context, supported_language=supported_language)
 
+    def can_match(self, text: str) -> bool:
+        return self._YEAR.search(text) is not None
+
     def validate_result(self, pattern_text: str) -> bool | None:
-        years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", pattern_text)]
+        years = [int(y) for y in self._YEAR.findall(pattern_text)]
         if not years or not 1900 <= years[0] <= date.today().year - MIN_AGE_YEARS:
             return False
         return None

@@ -22,6 +22,8 @@ Key = Literal["letters", "digits"]
 Anchor = tuple[tuple[Key, frozenset[str]], ...]
 
 _NOT_ALNUM = re.compile(r"[\W_]+")  # after NFD this also drops combining accents
+_ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _DIGIT = re.compile(r"\d")
 # Letters also written as two letters; the patterns accept either (see text.tolerant_pattern).
 _DIGRAPHS = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"}
@@ -30,7 +32,12 @@ _MAX_DIGRAPHS = 8
 
 def letters(text: str) -> str:
     """Lower-cased letters and digits of ``text``, accents removed, everything else dropped."""
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFD", text.lower()))
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    if not any(c.isalnum() for c in _NON_ASCII.findall(decomposed)):
+        # only ASCII letters and digits to keep (English with ’ or —): the same, byte-wise
+        ascii_only = decomposed.encode("ascii", "ignore")
+        return ascii_only.translate(None, _ASCII_NOT_ALNUM).decode()
+    return _NOT_ALNUM.sub("", decomposed)
 
 
 def digits(text: str) -> str:
