@@ -66,3 +66,17 @@ def test_misspelt_lengths_are_the_only_lengths_misspelling_accepts(guard: Guard)
             if misspelling(word, name):
                 assert len(word.norm) in misspelt_lengths(name), (word.text, name.text)
     assert any(misspelling(w, n) for w in candidates for n in names)
+
+
+def test_a_draft_with_a_title_word_holds_the_title_in_its_folded_text(guard: Guard) -> None:
+    """The name checks look for gendered titles only where the folded text holds one."""
+    seen = 0
+    for draft in _drafts():
+        language = draft.get("locale", "en-US").split("-")[0]
+        text = draft["text"]
+        words = words_of(guard.nlp.pipeline(language)(text), text)
+        titles = lexicon(language).gendered_titles & words.norm_set
+        seen += bool(titles)
+        folded = fold(text)
+        assert all(title in folded for title in titles), (text, titles)
+    assert seen

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
@@ -354,8 +353,9 @@ class _Tracer:
     # -- misspelt names -------------------------------------------------------------------
 
     def misspelt_names(self) -> None:
+        name_role = field_roles().name_role  # role_of(f"profile.{f}") == "name"
         names = [(f"profile.{f}", str(v)) for f, v in self.draft.recipient.profile.items()
-                 if v and role_of(f"profile.{f}") == "name"]
+                 if v and f.lower() in name_role]
         if not names or self.unspaced:
             return
         # Each part with the word lengths it may be misspelt as (the parts no word can
@@ -516,7 +516,7 @@ def _share(doc: Doc, spans: Sequence[PersonalizedSpan]) -> ShareBreakdown:
     suffixes = _folded(lex.possessive_suffixes)
     if not spans:  # only the words are counted
         every = words_of(doc)
-        count = len(every) - sum(map(suffixes.__contains__, map(attrgetter("norm"), every)))
+        count = len(every) - sum(map(suffixes.__contains__, every.norms))
         return ShareBreakdown(0.0, count, 0, ())
     words = [w for w in words_of(doc) if w.norm not in suffixes]
     if not words:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
 
 from spacy.tokens import Doc
 
@@ -24,6 +25,7 @@ from copyguard.personalization.matching import (
     Word,
     Words,
     item_similarity,
+    lazy,
     paraphrase_matches,
     value_words,
 )
@@ -43,9 +45,20 @@ class Freshness:
                  policy: Personalization, lex: Lexicon, tokenize: Callable[[str], Doc]) -> None:
         self.check, self.draft, self.provenance = check, draft, provenance
         self.policy, self.lex, self.tokenize = policy, lex, tokenize
-        self.starts = provenance.words.starts
-        self.now = reference_time(draft)
-        self.today = self.now.date()
+
+    # Computed on first use: most drafts need none of them.
+
+    @property
+    def starts(self) -> list[int]:
+        return self.provenance.words.starts
+
+    @lazy
+    def now(self) -> datetime:
+        return reference_time(self.draft)
+
+    @lazy
+    def today(self) -> date:
+        return self.now.date()
 
     def findings(self) -> Iterator[Finding]:
         yield from self._stale()

@@ -18,14 +18,14 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib import resources
 
 from copyguard.checks import Check
 from copyguard.guides import Personalization
 from copyguard.model import Draft, Finding, Severity
 from copyguard.personalization.lexicon import Lexicon, field_roles
-from copyguard.personalization.matching import Word
+from copyguard.personalization.matching import Word, lazy
 from copyguard.personalization.text import fold, sentence_at
 from copyguard.provenance import Match, Provenance
 
@@ -131,10 +131,24 @@ class NameChecker:
         self.check, self.draft, self.text = check, draft, draft.text
         self.provenance, self.words, self.policy, self.lex = \
             provenance, provenance.words, policy, lex
-        self.profile = Profile.of(draft)
-        self.mentions = mentions(provenance, draft.text)
-        self.mention_starts = [m.start for m in self.mentions]
-        self.starts = self.words.starts
+
+    # Computed on first use: most drafts need none of them.
+
+    @lazy
+    def profile(self) -> Profile:
+        return Profile.of(self.draft)
+
+    @lazy
+    def mentions(self) -> list[Mention]:
+        return mentions(self.provenance, self.text)
+
+    @lazy
+    def mention_starts(self) -> list[int]:
+        return [m.start for m in self.mentions]
+
+    @property
+    def starts(self) -> list[int]:
+        return self.words.starts
 
     def findings(self) -> Iterator[Finding]:
         titled = self._titles()
@@ -225,11 +239,10 @@ class NameChecker:
                    for w in self.words[bisect.bisect_left(self.starts, m.start):
                                        bisect.bisect_left(self.starts, m.end)]}
         folded = self.provenance.folded or fold(self.text)
-        candidates = [w for w in self.words.capitalised
-                      if w.norm not in self.lex.greeting_fillers
-                      and w.norm not in self.lex.titles and w.start not in covered]
-        for word in candidates:
-            if not _NAME_END.match(self.text, word.end):
+        fillers, titles = self.lex.greeting_fillers, self.lex.titles
+        for word in self.words.capitalised:
+            if word.norm in fillers or word.norm in titles or word.start in covered \
+                    or not _NAME_END.match(self.text, word.end):
                 continue
             sentence_start = sentence_at(self.text, word.start)[0]
             title = self._title_before(word)
@@ -259,6 +272,10 @@ class NameChecker:
         """Gendered titles, keyed by the start of the name they precede (or the title)."""
         found: dict[int, Finding] = {}
         last: tuple[int, int, int] | None = None  # key, start, end of the previous finding
+        # A word folded like a title is that title in the folded text: most drafts hold none.
+        folded = self.provenance.folded or fold(self.text)
+        if not any(map(folded.__contains__, self.lex.gendered_titles)):
+            return found
         gendered = self.words.positions(self.lex.gendered_titles & self.words.norm_set)
         for k in gendered:
             word = self.words[k]
@@ -299,7 +316,7 @@ class NameChecker:
             return True
         return self._clause_sizes[word.clause] == 1  # alone in its clause
 
-    @cached_property
+    @lazy
     def _clause_sizes(self) -> Counter[int]:
         return Counter(w.clause for w in self.words)
 
