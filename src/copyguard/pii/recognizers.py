@@ -381,6 +381,17 @@ def address_data() -> _AddressData:
     return load_model(_AddressData, "pii", "addresses.yaml")
 
 
+# What every match of a shape's patterns holds, for a quick look before they run (a shape
+# without one always runs; tests/test_pii_speed_paths.py checks them against the patterns).
+SHAPE_SCREENS = {
+    # a house number before a capitalized word or an ordinal ("12 Main", "7 3rd"), a (P.O.) Box
+    # number, a military "APO AE"
+    "us": r"\d[A-Z]?[ \t]+(?:[A-Z\d]|[^\x00-\x7f])|(?i:box)[ \t]+\d|PO[ \t]+A",
+    # a house number before a capitalized word, a postcode's inward code ("6XE" of "NW1 6XE")
+    "gb": r"\d[A-Za-z]?,?[ \t]+(?:[A-Z]|[^\x00-\x7f])|\d[A-Z]{2}",
+}
+
+
 class AddressRecognizer(PatternRecognizer):  # type: ignore[misc]
     """Street addresses of the given shapes (``us``, ``gb``, ``de`` ...: see addresses.yaml)."""
 
@@ -394,6 +405,12 @@ class AddressRecognizer(PatternRecognizer):  # type: ignore[misc]
         super().__init__(supported_entity=ADDRESS, name="AddressRecognizer", patterns=patterns,
                          supported_language=supported_language,
                          global_regex_flags=regex.MULTILINE)
+        screens = [SHAPE_SCREENS.get(shape) for shape in shapes]
+        self._screen = re.compile("|".join(f"(?:{s})" for s in screens if s)) \
+            if screens and all(screens) else None
+
+    def can_match(self, text: str) -> bool:
+        return self._screen is None or self._screen.search(text) is not None
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
