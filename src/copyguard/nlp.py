@@ -81,6 +81,27 @@ def models_from_env() -> dict[str, str]:
     return {lang.strip(): name.strip() for lang, name in pairs}
 
 
+class _Serialized:
+    """A tokenizer written in Python, called by one thread at a time: SudachiPy (Japanese)
+    raises ``SudachiError`` when two threads use it at once. spaCy's own tokenizer runs in
+    Cython under the GIL and needs no lock."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.inner = tokenizer
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> Doc:
+        with self._lock:
+            return self.inner(text)  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def _serialized(tokenizer: Any) -> Any:
+    return tokenizer if isinstance(tokenizer, Tokenizer) else _Serialized(tokenizer)
+
+
 class _RenewingTokenizer:
     """A blank pipeline's tokenizer, always the same object (callers may key caches on it),
     delegating to ``current``; :meth:`renew` swaps in a fresh tokenizer and vocab."""
@@ -90,9 +111,22 @@ class _RenewingTokenizer:
         self.current: Any = nlp.tokenizer
         self._size = len(nlp.vocab.strings)
         self.renewals = 0
+        # A Python tokenizer's clones after renewal share its engine, so they share one lock.
+        self._lock = None if isinstance(self.current, Tokenizer) else threading.Lock()
 
     def __call__(self, text: str) -> Doc:
-        return self.current(text)  # type: ignore[no-any-return]
+        if self._lock is None:
+            return self.current(text)  # type: ignore[no-any-return]
+        with self._lock:
+            return self.current(text)  # type: ignore[no-any-return]
+
+    def pieces(self, texts: list[str]) -> list[Doc]:
+        """Each text tokenized, all on one vocabulary (none renewed midway)."""
+        current = self.current
+        if self._lock is None:
+            return [current(text) for text in texts]
+        with self._lock:
+            return [current(text) for text in texts]
 
     def __getattr__(self, name: str) -> Any:  # vocab, explain, pipe ...
         return getattr(self.current, name)
@@ -148,6 +182,8 @@ class NlpService:
                 if not nlp.pipe_names:  # trained components hold strings of their vocab
                     nlp.tokenizer = _RenewingTokenizer(nlp, partial(_fresh, type(nlp)))
                     self._renewing += (nlp.tokenizer,)
+                else:
+                    nlp.tokenizer = _serialized(nlp.tokenizer)
                 self._pipelines[language] = nlp
             return self._pipelines[language]
 
@@ -193,15 +229,16 @@ class NlpService:
 
     def doc(self, text: str, language: str) -> Doc:
         nlp = self.pipeline(language)
-        piece: Callable[[str], Doc] = nlp
-        if isinstance(nlp.tokenizer, _RenewingTokenizer):
+        tokenizer = nlp.tokenizer
+        if isinstance(tokenizer, _RenewingTokenizer):
             self._keep_vocab_budget()
-            piece = nlp.tokenizer.current  # all pieces of a long text on one vocab
         limit = _MAX_BYTES.get(language)
         if limit is None or len(text.encode("utf-8")) <= limit:
             return nlp(text)
-        return Doc.from_docs([piece(part) for part in _chunks(text, limit)],
-                             ensure_whitespace=False)
+        parts = _chunks(text, limit)
+        docs = (tokenizer.pieces(parts) if isinstance(tokenizer, _RenewingTokenizer)
+                else [nlp(part) for part in parts])
+        return Doc.from_docs(docs, ensure_whitespace=False)
 
     def presidio_engine(self, language: str) -> Any:
         """A Presidio ``NlpEngine`` over our pipeline for ``language`` (no download, ever)."""
