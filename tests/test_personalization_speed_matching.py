@@ -80,3 +80,12 @@ def test_a_draft_with_a_title_word_holds_the_title_in_its_folded_text(guard: Gua
         folded = fold(text)
         assert all(title in folded for title in titles), (text, titles)
     assert seen
+
+
+def test_the_capitalised_words_collected_with_the_words_are_the_filtered_words(
+        guard: Guard) -> None:
+    for draft in _drafts():
+        language = draft.get("locale", "en-US").split("-")[0]
+        words = words_of(guard.nlp.pipeline(language)(draft["text"]), draft["text"])
+        assert words.capitalised == tuple(
+            w for w in words if w.is_titlecase and w.is_alpha and not w.is_stop)

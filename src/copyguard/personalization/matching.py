@@ -201,7 +201,8 @@ def _words(doc: Doc, text: str) -> Words:
     language = doc.lang_
     table = _forms_table(language)
     words: list[Word] = []
-    append, new = words.append, tuple.__new__
+    capitalised: list[Word] = []  # Words.capitalised, collected on the way
+    append, new, add_capitalised = words.append, tuple.__new__, capitalised.append
     clause, opens = 0, True  # the clause index; whether the next word opens a sentence
     index = -1
     for start, length, is_stop in doc.to_array([IDX, LENGTH, IS_STOP]).tolist():
@@ -216,10 +217,15 @@ def _words(doc: Doc, text: str) -> Words:
             opens = opens or forms[1]
             continue
         norm, key, has_digit, is_titlecase, is_alpha = forms
-        append(new(Word, (index, start, end, token, norm, key, has_digit, is_titlecase,
-                          is_alpha, clause, is_stop == 1, opens, language)))
+        word = new(Word, (index, start, end, token, norm, key, has_digit, is_titlecase,
+                          is_alpha, clause, is_stop == 1, opens, language))
+        append(word)
+        if is_titlecase and is_alpha and is_stop != 1:
+            add_capitalised(word)
         opens = False
-    return Words(words)
+    found = Words(words)
+    found.__dict__["capitalised"] = tuple(capitalised)
+    return found
 
 
 def value_words(value: str, tokenize: Callable[[str], Doc]) -> Words:

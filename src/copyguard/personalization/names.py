@@ -240,16 +240,15 @@ class NameChecker:
                                        bisect.bisect_left(self.starts, m.end)]}
         folded = self.provenance.folded or fold(self.text)
         fillers, titles = self.lex.greeting_fillers, self.lex.titles
-        for word in self.words.capitalised:
+        for word in self.words.capitalised:  # the cheap tests first: few words pass them
             if word.norm in fillers or word.norm in titles or word.start in covered \
-                    or not _NAME_END.match(self.text, word.end):
+                    or not _NAME_END.match(self.text, word.end) \
+                    or not known_first_name(word.text):
                 continue
             sentence_start = sentence_at(self.text, word.start)[0]
             title = self._title_before(word)
             before = folded[sentence_start:title.start if title else word.start]
             if not self.lex.greeting_end.search(before):
-                continue
-            if not known_first_name(word.text):
                 continue
             who = self.profile.first or "no name in the profile"
             yield self.check.finding(
