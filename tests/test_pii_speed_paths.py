@@ -31,7 +31,11 @@ from copyguard.pii import names, screen
 from copyguard.pii.analyzer import POOL, _Text
 from copyguard.pii.languages import pii_languages
 from copyguard.pii.names import FULL_NAME_MIN_FREQUENCY, NameFinder, name_finder
-from copyguard.pii.recognizers import fewest_international_digits, fewest_phone_digits
+from copyguard.pii.recognizers import (
+    PRESIDIO_SCREENS,
+    fewest_international_digits,
+    fewest_phone_digits,
+)
 from tests.test_pii_profile import make_guard
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "eval"
@@ -114,12 +118,18 @@ def test_the_letters_of_a_text_are_its_word_characters_after_decomposition() -> 
 ANALYZERS = [("en", ("US",)), ("en", ("GB",)), ("en", ("US", "GB", "CA", "AU", "IE", "NZ", "IN",
              "ZA", "SG")), ("de", ("DE",)), ("fr", ("FR",)), ("ja", ("JP",)), ("pt", ("BR",)),
              ("nl", ("ZZ",))]
-NUMBER_TOKENS = ["0", "1", "2", "4", "5", "7", "9", "00", "01", "44", "20", "7946", "0018",
-                 "415", "555", "0132", "1961", "2005", "12", "05", "31", "4111", "1111", "٣",
-                 "４", "+", "＋", "(", ")", "-", "‐", ".", "/", " ", " ", " ", "  ", "\t", "\n",
-                 "x", "X", "ext", "ext.", "#", ",", ":", "ー", "a", "Main St", "GB82", "WEST",
-                 "gb82west", "call", "phone", "tel", "born", "date of birth", "card", "visa",
-                 "iban", "bank", "passport", "us", "ssn", "number", "ip", "Telefon", "電話"]
+NUMBER_TOKENS = [
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "00", "01", "44", "20", "70", "912",
+    "7946", "0018", "415", "555", "0132", "1961", "2005", "12", "05", "31", "4111", "1111", "٣",
+    "４", "AB", "QQ", "C", "D", "S", "T", "GB", "+", "＋", "(", ")", "-", "‐", ".", "/", " ", " ",
+    " ", "  ", "\t", "\n", "x", "X", "ext", "ext.", "#", ",", ":", "ー", "a", "Main St", "GB82",
+    "WEST", "gb82west", "call", "phone", "tel", "born", "date of birth", "card", "visa", "iban",
+    "bank", "passport", "us", "ssn", "number", "ip", "Telefon", "電話",
+    # whole ids and account numbers, to be cut and joined by the tokens around them
+    "gb82west12345698765432", "GB82 WEST 1234 5698 7654 32", "AB 12 34 56 C", "AB123456C",
+    "943 476 5919", "912-70-1234", "078-05-1120", "A12345678", "046 454 286", "123 456 782",
+    "2123 45670 1", "2345 6789 0123", "S1234567D", "8001015009087", "4111 1111 1111 1111",
+    "4222222222222"]
 
 
 @cache
@@ -190,24 +200,29 @@ def guard() -> Guard:
     return make_guard()
 
 
-@pytest.mark.parametrize(("language", "regions"), ANALYZERS)
+@pytest.mark.parametrize(("language", "regions"), [
+    *ANALYZERS, ("en", ("AU",)), ("en", ("CA",)), ("en", ("IN",)), ("en", ("SG",)),
+    ("en", ("ZA",))])
 def test_a_recognizer_finds_nothing_where_its_screen_fails(
         guard: Guard, language: str, regions: tuple[str, ...]) -> None:
-    screened = [c.recognizer for c in POOL.get(guard.nlp, language, regions).candidates
-                if hasattr(c.recognizer, "can_match")]
-    expected = {"RegionalPhoneRecognizer", "CompactIbanRecognizer"}
+    screened = [c for c in POOL.get(guard.nlp, language, regions).candidates
+                if c.screen is not None]
+    expected = {"RegionalPhoneRecognizer", "CompactIbanRecognizer", "CreditCardRecognizer",
+                "IbanRecognizer"}
     if language in pii_languages().languages:
         expected |= {"ForeignPhoneRecognizer", "PhoneShapeRecognizer", "LuhnCardRecognizer",
                      "DateOfBirthRecognizer", "AddressRecognizer"}
-    assert {r.name for r in screened} == expected
+    expected |= {name for name in pii_languages().national.get(regions[0], [])
+                 if name in PRESIDIO_SCREENS}
+    assert {c.recognizer.name for c in screened} == expected
     texts = _number_texts(1500, seed=21) + _address_texts(1500, seed=25) + \
         [d["text"] for d in _corpus()]
-    for recognizer in screened:
-        found = 0
+    for candidate in screened:
+        recognizer, found = candidate.recognizer, 0
         for text in texts:
             results = recognizer.analyze(text, recognizer.supported_entities, None)
             found += bool(results)
-            assert recognizer.can_match(text) or not results, (recognizer.name, text)
+            assert candidate.screen(text) or not results, (recognizer.name, text)
         if recognizer.name != "AddressRecognizer" or language == "en":  # (English shapes)
             assert found, recognizer.name  # the texts exercise every recognizer
 

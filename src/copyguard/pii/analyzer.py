@@ -10,8 +10,8 @@ the analyzer gets ``NlpArtifacts`` made from the shared ``ctx.doc``.
 
 Per draft, only the recognizers that can report something run (see :class:`_Registry`):
 those whose entity the text can hold at all (data/pii/entities.yaml), whose own screen passes
-(``can_match``: a run of enough digits, a year), and which either score at the threshold
-alone or have a context word in the text.
+(a run of enough digits, a year: see :func:`~copyguard.pii.recognizers.screen_of`), and
+which either score at the threshold alone or have a context word in the text.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
@@ -56,6 +57,7 @@ from copyguard.pii.recognizers import (
     PhoneShapeRecognizer,
     RegionalPhoneRecognizer,
     ascii_bounded,
+    screen_of,
 )
 from copyguard.pii.text import fold
 
@@ -146,6 +148,7 @@ class _Candidate:
 
     recognizer: EntityRecognizer
     policy: EntityPolicy
+    screen: Callable[[str], bool] | None  # whether a text holds anything it can find
     alone: float  # its highest score without a context word nearby
     context: tuple[tuple[str, ...], ...]  # its context words, folded, split at spaces
 
@@ -153,14 +156,14 @@ class _Candidate:
     def of(cls, recognizer: EntityRecognizer) -> _Candidate:
         words = (fold(w.strip()).split(" ") for w in recognizer.context or () if w.strip())
         return cls(recognizer, entity_policies().of(recognizer.supported_entities[0]),
-                   _alone_score(recognizer), tuple(tuple(p for p in w if p) for w in words))
+                   screen_of(recognizer), _alone_score(recognizer),
+                   tuple(tuple(p for p in w if p) for w in words))
 
     def may_report(self, text: _Text, threshold: float) -> bool:
         """Whether the recognizer can report anything scoring ``threshold`` in the text."""
         if not self.policy.possible_in(text.text, text.digits):
             return False
-        can_match = getattr(self.recognizer, "can_match", None)
-        if can_match is not None and not can_match(text.text):
+        if self.screen is not None and not self.screen(text.text):
             return False
         return self.alone >= threshold or self._context_in(text.folded)
 
