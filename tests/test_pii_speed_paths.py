@@ -29,6 +29,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from copyguard import Guard
 from copyguard.pii import names, screen
 from copyguard.pii.analyzer import POOL, _Text
+from copyguard.pii.attributes import _TermIndex
 from copyguard.pii.languages import pii_languages
 from copyguard.pii.names import FULL_NAME_MIN_FREQUENCY, NameFinder, name_finder
 from copyguard.pii.recognizers import (
@@ -272,3 +273,14 @@ def test_skipping_recognizers_that_cannot_report_changes_no_result(
         assert _run(guard, language, analyzer, chosen, text, threshold) == expected, text
         found += bool(expected)
     assert found > 100
+
+
+# -- sensitive attributes ------------------------------------------------------------------
+
+
+def test_ascii_separators_are_those_the_separator_pattern_replaces() -> None:
+    index = _TermIndex
+    ascii_chars = "".join(chr(c) for c in range(128))
+    texts = _random_texts(ascii_chars, 3000, 20, seed=31) + [d["text"] for d in _corpus()]
+    for text in (t for t in texts if t.isascii()):
+        assert text.translate(index._ASCII_SEPARATORS) == index._SEPARATORS.sub(" ", text)

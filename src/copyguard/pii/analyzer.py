@@ -148,6 +148,7 @@ class _Candidate:
 
     recognizer: EntityRecognizer
     policy: EntityPolicy
+    min_digits: int  # the policy's, at hand
     screen: Callable[[str], bool] | None  # whether a text holds anything it can find
     alone: float  # its highest score without a context word nearby
     context: tuple[tuple[str, ...], ...]  # its context words, folded, split at spaces
@@ -155,9 +156,9 @@ class _Candidate:
     @classmethod
     def of(cls, recognizer: EntityRecognizer) -> _Candidate:
         words = (fold(w.strip()).split(" ") for w in recognizer.context or () if w.strip())
-        return cls(recognizer, entity_policies().of(recognizer.supported_entities[0]),
-                   screen_of(recognizer), _alone_score(recognizer),
-                   tuple(tuple(p for p in w if p) for w in words))
+        policy = entity_policies().of(recognizer.supported_entities[0])
+        return cls(recognizer, policy, policy.min_digits, screen_of(recognizer),
+                   _alone_score(recognizer), tuple(tuple(p for p in w if p) for w in words))
 
     def may_report(self, text: _Text, threshold: float) -> bool:
         """Whether the recognizer can report anything scoring ``threshold`` in the text."""
@@ -224,6 +225,9 @@ class AnalyzerPool:
 
     def get(self, nlp: NlpService, language: str, regions: tuple[str, ...]) -> _Analyzer:
         """The analyzer for a language and its phone regions."""
+        built = self._by_service.get(nlp, {}).get((language, regions))
+        if built is not None:  # (entries are only ever added)
+            return built
         with self._lock:
             cache = self._by_service.setdefault(nlp, {})
             key = (language, regions)
@@ -259,8 +263,10 @@ def _detect(ctx: CheckContext) -> tuple[Detection, ...]:
     # Only recognizers that can report something here run (most entities need digits); the
     # recipient's values are screened the same way.
     screened = _Text(text)
-    chosen: list[EntityRecognizer] = [c.recognizer for c in analyzer.candidates
-                                      if c.may_report(screened, threshold)]
+    digits = screened.digits
+    chosen: list[EntityRecognizer] = [
+        c.recognizer for c in analyzer.candidates
+        if c.min_digits <= digits and c.may_report(screened, threshold)]
     chosen += sorted(profile_recognizers(draft.recipient, language, draft.region, text),
                      key=_BY_NAME)
     if not chosen:

@@ -299,6 +299,8 @@ class _TermIndex:
     after it are checked where it is found."""
 
     _SEPARATORS = re.compile(r"[\s\-‐‑–]")
+    # The same for ASCII text, as a table (ASCII whitespace and the hyphen)
+    _ASCII_SEPARATORS = str.maketrans(dict.fromkeys("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f -", " "))
 
     def __init__(self, categories: dict[str, list[str]]) -> None:
         entries: dict[str, list[tuple[str, bool, bool, re.Pattern[str] | None]]] = {}
@@ -324,7 +326,8 @@ class _TermIndex:
         """(category, start, end) of each term, longest first where two overlap."""
         if self._empty:
             return []
-        text = self._SEPARATORS.sub(" ", folded)
+        text = folded.translate(self._ASCII_SEPARATORS) if folded.isascii() else \
+            self._SEPARATORS.sub(" ", folded)
         found = []
         for last, (size, values) in self._automaton.iter(text):
             for category, any_start, any_end, tail in values:

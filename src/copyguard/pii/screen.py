@@ -79,4 +79,8 @@ class Reduced:
         return digits(self.text)
 
     def holds(self, anchor: Anchor) -> bool:
-        return all(any(n in getattr(self, key) for n in needles) for key, needles in anchor)
+        for key, needles in anchor:
+            reduced = self.letters if key == "letters" else self.digits
+            if not any(n in reduced for n in needles):
+                return False
+        return True
