@@ -25,6 +25,7 @@ from phonenumbers import (
     PhoneNumberType,
 )
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 from copyguard import Guard
 from copyguard.pii import names, screen
@@ -34,6 +35,7 @@ from copyguard.pii.languages import pii_languages
 from copyguard.pii.names import FULL_NAME_MIN_FREQUENCY, NameFinder, name_finder
 from copyguard.pii.recognizers import (
     PRESIDIO_SCREENS,
+    _PhoneMatching,
     fewest_international_digits,
     fewest_phone_digits,
 )
@@ -284,3 +286,23 @@ def test_ascii_separators_are_those_the_separator_pattern_replaces() -> None:
     texts = _random_texts(ascii_chars, 3000, 20, seed=31) + [d["text"] for d in _corpus()]
     for text in (t for t in texts if t.isascii()):
         assert text.translate(index._ASCII_SEPARATORS) == index._SEPARATORS.sub(" ", text)
+
+
+@pytest.mark.parametrize(("language", "regions"), [ANALYZERS[i] for i in (0, 2, 3, 7)])
+def test_phone_matching_finds_what_presidios_phone_recognizer_finds(
+        guard: Guard, language: str, regions: tuple[str, ...]) -> None:
+    def found(results: list[Any]) -> list[tuple[Any, ...]]:
+        return [(r.start, r.end, r.score, r.recognition_metadata["recognizer_name"],
+                 r.analysis_explanation.textual_explanation) for r in results]
+
+    phones = [c.recognizer for c in POOL.get(guard.nlp, language, regions).candidates
+              if isinstance(c.recognizer, PhoneRecognizer)]
+    assert phones
+    texts = _number_texts(300, seed=27) + [d["text"] for d in _corpus()]
+    for recognizer in phones:
+        matched = 0
+        for text in texts:
+            plain = found(PhoneRecognizer.analyze(recognizer, text, ["PHONE_NUMBER"]))
+            assert found(_PhoneMatching.analyze(recognizer, text, ["PHONE_NUMBER"])) == plain
+            matched += bool(plain)
+        assert matched > 50, recognizer.name

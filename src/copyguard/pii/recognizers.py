@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import regex
@@ -24,6 +25,7 @@ from phonenumbers import (
     NumberParseException,
     PhoneMetadata,
     PhoneNumber,
+    PhoneNumberMatcher,
     country_code_for_region,
     is_valid_number,
     national_significant_number,
@@ -133,7 +135,44 @@ def fewest_phone_digits(region: str) -> int:
     return max(1, min(_fewest_digits(code, region), abroad))
 
 
-class RegionalPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
+def fewest_number_chars(regions: tuple[str, ...]) -> int:
+    """The fewest characters of a candidate holding a valid number for one of the regions: its
+    digits, and a plus sign or international prefix before another country's."""
+    return min(min(fewest_phone_digits(r) for r in regions), 1 + fewest_international_digits())
+
+
+# The matcher gives up after this many failed attempts, at most this many per character of text
+# (one per candidate, one per piece of it for each of its six inner patterns, candidates never
+# overlap): on shorter texts it tries every candidate.
+_MATCHER_TRIES, _TRIES_PER_CHAR = 65535, 15
+
+
+class _PhoneMatching(PhoneRecognizer):  # type: ignore[misc]
+    """Presidio's PhoneRecognizer, its matcher told to pass over candidates too short to hold
+    a valid number (``min_candidate_length``) instead of parsing each."""
+
+    @cached_property
+    def _shortest(self) -> int:
+        return fewest_number_chars(tuple(self.supported_regions))
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        # PhoneRecognizer.analyze, with min_candidate_length where it changes nothing found:
+        # on a text so long that tries may run out, skipping would leave tries for later ones
+        shortest = self._shortest if len(text) * _TRIES_PER_CHAR < _MATCHER_TRIES else 1
+        results = []
+        for region in self.supported_regions:
+            for match in PhoneNumberMatcher(text, region, leniency=self.leniency,  # type: ignore[arg-type]
+                                            min_candidate_length=shortest):
+                with suppress(NumberParseException):  # as Presidio: the last region parsed
+                    region = region_code_for_number(parse(text[match.start:match.end]))
+                results.append(self._get_recognizer_result(  # type: ignore[no-untyped-call]
+                    match, text, region, nlp_artifacts))
+        found: list[RecognizerResult] = EntityRecognizer.remove_duplicates(results)
+        return found
+
+
+class RegionalPhoneRecognizer(_PhoneMatching):
     """Presidio's ``phonenumbers``-based recognizer, limited to the draft's regions.
 
     A match is a *valid* number (leniency 1). Valid for the draft's own region (or, when the
@@ -178,7 +217,7 @@ def with_country_code(raw: str, number: PhoneNumber) -> bool:
     return raw.lstrip("( ").startswith("+") or digits.removeprefix("00") == full
 
 
-class ForeignPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
+class ForeignPhoneRecognizer(_PhoneMatching):
     """Valid numbers of other countries in their national format ("090-1234-5678" in an
     English draft). They keep Presidio's score (0.4), so they count only next to a context
     word (Presidio's own list, with "number", plus the language's). The matcher therefore
