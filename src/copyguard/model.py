@@ -11,6 +11,7 @@ from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 
@@ -177,6 +178,13 @@ class Campaign:
     sent_at: datetime | None = None
 
 
+@lru_cache(maxsize=1024)  # checks ask for these many times per draft
+def _locale_parts(locale: str) -> tuple[str, str | None]:
+    parts = locale.split("-")
+    region = parts[-1].upper() if len(parts) > 1 and len(parts[-1]) == 2 else None
+    return parts[0].lower(), region
+
+
 @dataclass(frozen=True, slots=True)
 class Draft:
     """One piece of copy for one recipient, as the generator wrote it."""
@@ -191,12 +199,11 @@ class Draft:
 
     @property
     def language(self) -> str:
-        return self.locale.split("-")[0].lower()
+        return _locale_parts(self.locale)[0]
 
     @property
     def region(self) -> str | None:
-        parts = self.locale.split("-")
-        return parts[-1].upper() if len(parts) > 1 and len(parts[-1]) == 2 else None
+        return _locale_parts(self.locale)[1]
 
     def with_text(self, text: str) -> Draft:
         return Draft(text, self.id, self.locale, self.channel, self.brand, self.recipient,
