@@ -44,8 +44,6 @@ _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT}
 _DROPPED = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
 _RE2_MAX_REPEAT = 1000
 _ANY = "(?s:.)"
-_UNANCHORED = re2._Anchor.UNANCHORED
-_NO_MATCH = re2._NULL_SPAN
 
 
 class Unsupported(Exception):
@@ -145,17 +143,16 @@ class Prefilter:
         if widened is None:
             return None
         try:
-            regexp = re2._re2.RE2(widened.encode(), _options())
-        except Exception:  # RE2 refuses it (a program too large, say)
+            return cls(re2.compile(widened, _options()))
+        except re2.error:  # RE2 refuses it (a program too large, say)
             return None
-        return cls(regexp) if regexp.ok() else None
 
     def may_match(self, text: str) -> bool:
         try:
             data = text.encode()
         except UnicodeEncodeError:  # lone surrogates: let the pattern decide
             return True
-        return bool(self._regexp.Match(_UNANCHORED, data, 0, len(data))[0] != _NO_MATCH)
+        return self._regexp.search(data) is not None
 
 
 class PrefilterSet:
@@ -180,15 +177,18 @@ class PrefilterSet:
         superset); ``None`` when RE2 cannot compile the set."""
         options = _options()
         options.max_mem = _SET_MEMORY
-        regexp_set = re2._re2.Set(_UNANCHORED, options)
+        regexp_set = re2.Set.SearchSet(options)
         if regexp_set.Add(b"") != _SENTINEL:
             return None
         numbers: list[int | None] = []
         for pattern in patterns:
             widened = superset(pattern)
-            number = -1 if widened is None else regexp_set.Add(widened.encode())
-            numbers.append(None if number < 0 else number)
-        if not any(number is not None for number in numbers) or not regexp_set.Compile():
+            numbers.append(None if widened is None else _added(regexp_set, widened))
+        if not any(number is not None for number in numbers):
+            return None
+        try:
+            regexp_set.Compile()
+        except re2.error:
             return None  # (an uncompiled set must not be matched: RE2 would crash)
         return cls(regexp_set), numbers
 
@@ -202,9 +202,17 @@ class PrefilterSet:
             found = self._set.Match(text.encode())
         except UnicodeEncodeError:  # lone surrogates
             return None
-        numbers = frozenset(found) if _SENTINEL in found else None
+        numbers = frozenset(found) if found and _SENTINEL in found else None
         self._last = (text, numbers)
         return numbers
+
+
+def _added(regexp_set: Any, pattern: str) -> int | None:
+    try:
+        number: int = regexp_set.Add(pattern.encode())
+    except re2.error:  # RE2 refuses it
+        return None
+    return number
 
 
 _SENTINEL = 0
