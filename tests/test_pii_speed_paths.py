@@ -132,7 +132,8 @@ NUMBER_TOKENS = [
     "gb82west12345698765432", "GB82 WEST 1234 5698 7654 32", "AB 12 34 56 C", "AB123456C",
     "943 476 5919", "912-70-1234", "078-05-1120", "A12345678", "046 454 286", "123 456 782",
     "2123 45670 1", "2345 6789 0123", "S1234567D", "8001015009087", "4111 1111 1111 1111",
-    "4222222222222"]
+    "4222222222222", "203.0.113.42", "2001:db8::1", "::", "fe80::1%eth0", "::ffff:10.0.0.1",
+    "1:2:3:4:5:6:7:8", "64:ff9b::192.0.2.33", "10.0.0.0/8"]
 
 
 @cache
@@ -211,7 +212,7 @@ def test_a_recognizer_finds_nothing_where_its_screen_fails(
     screened = [c for c in POOL.get(guard.nlp, language, regions).candidates
                 if c.screen is not None]
     expected = {"RegionalPhoneRecognizer", "CompactIbanRecognizer", "CreditCardRecognizer",
-                "IbanRecognizer"}
+                "IbanRecognizer", "IpRecognizer"}
     if language in pii_languages().languages:
         expected |= {"ForeignPhoneRecognizer", "PhoneShapeRecognizer", "LuhnCardRecognizer",
                      "DateOfBirthRecognizer", "AddressRecognizer"}

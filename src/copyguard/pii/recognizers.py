@@ -59,8 +59,8 @@ def digit_run(count: int, between: str = "", digit: str = r"\d") -> re.Pattern[s
     return re.compile(f"{digit}(?:{gap}{digit}){{{count - 1}}}")
 
 
-# What every match of Presidio's own pattern recognizers holds (digits in a row, only these
-# separators between them), by class: the patterns of presidio-analyzer 2.2 (checked by
+# What every match of Presidio's own pattern recognizers holds (mostly digits in a row, only
+# these separators between them), by class: the patterns of presidio-analyzer 2.2 (checked by
 # tests/test_pii_speed_paths.py). Recognizers not listed are screened by their entity only.
 PRESIDIO_SCREENS = {
     "UsSsnRecognizer": digit_run(9, "- ."),
@@ -77,6 +77,8 @@ PRESIDIO_SCREENS = {
     "ZaIdNumberRecognizer": digit_run(13),
     "CreditCardRecognizer": digit_run(13, "- "),
     "IbanRecognizer": re.compile("[A-Z]{2}[0-9]{2}"),  # case-sensitive
+    # four numbers with dots (IPv4, also inside IPv6), or two colons with hex digits between
+    "IpRecognizer": re.compile(r"\d\.\d{1,3}\.\d{1,3}\.\d|:[0-9A-Fa-f]{0,4}:"),
 }
 
 
