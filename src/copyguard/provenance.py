@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
+from copyguard.lazy import lazy
 from copyguard.model import Campaign, Draft, PersonalizedSpan, Recipient
 from copyguard.personalization import dates
 from copyguard.personalization.lexicon import Lexicon, field_roles, lexicon
@@ -37,7 +38,6 @@ from copyguard.personalization.matching import (
     digit_matches,
     doc_text,
     find_sequence,
-    lazy,
     misspelling,
     misspelt_lengths,
     paraphrase_matches,

@@ -15,6 +15,7 @@ from typing import Any, TypeVar, cast
 from babel.numbers import format_decimal
 from spacy.tokens import Doc
 
+from copyguard.lazy import lazy  # cached_property without its lock
 from copyguard.locales.facts import measurement_data
 from copyguard.locales.numbers import (
     SPACES,
@@ -44,7 +45,6 @@ from copyguard.locales.schema import (
 )
 from copyguard.locales.text import Hit, HitIndex, TokenIndex
 from copyguard.model import Draft, no_data
-from copyguard.personalization.matching import lazy  # cached_property without its lock
 
 T = TypeVar("T")
 EMPTY_INDEX = HitIndex(())

@@ -19,13 +19,13 @@ from spacy.tokens import Doc
 
 from copyguard.checks import Check
 from copyguard.guides import Personalization
+from copyguard.lazy import lazy
 from copyguard.model import Draft, Finding, Purchase
 from copyguard.personalization.lexicon import Lexicon, profile_key
 from copyguard.personalization.matching import (
     Word,
     Words,
     item_similarity,
-    lazy,
     paraphrase_matches,
     value_words,
 )

@@ -14,13 +14,14 @@ from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from itertools import compress
 from operator import attrgetter, not_
-from typing import Any, Generic, NamedTuple, TypeVar, overload
+from typing import NamedTuple, TypeVar
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 from spacy.attrs import IDX, IS_STOP, LENGTH
 from spacy.tokens import Doc
 
+from copyguard.lazy import lazy
 from copyguard.personalization.text import (
     CLAUSE_BREAKS,
     fold,
@@ -67,26 +68,6 @@ class Word(NamedTuple):
 
 _NORM, _TEXT = attrgetter("norm"), attrgetter("text")
 T = TypeVar("T")
-
-
-class lazy(Generic[T]):
-    """:func:`functools.cached_property` without its lock (Python 3.11 takes a lock shared by
-    every instance on each first use). Computing twice in a race is harmless here: the value
-    depends on the instance only."""
-
-    def __init__(self, compute: Callable[[Any], T]) -> None:
-        self.compute, self.name = compute, compute.__name__
-
-    @overload
-    def __get__(self, instance: None, owner: type | None = None) -> lazy[T]: ...
-    @overload
-    def __get__(self, instance: object, owner: type | None = None) -> T: ...
-
-    def __get__(self, instance: object | None, owner: type | None = None) -> lazy[T] | T:
-        if instance is None:
-            return self
-        value = instance.__dict__[self.name] = self.compute(instance)
-        return value
 
 
 class Words(tuple[Word, ...]):

@@ -23,9 +23,10 @@ from importlib import resources
 
 from copyguard.checks import Check
 from copyguard.guides import Personalization
+from copyguard.lazy import lazy
 from copyguard.model import Draft, Finding, Severity
 from copyguard.personalization.lexicon import Lexicon, field_roles
-from copyguard.personalization.matching import Word, lazy
+from copyguard.personalization.matching import Word
 from copyguard.personalization.text import fold, sentence_at
 from copyguard.provenance import Match, Provenance
 
