@@ -106,6 +106,11 @@ def test_salutations_are_those_a_search_of_the_whole_text_finds(language: str) -
 # -- screening the recipient's values ------------------------------------------------------
 
 
+def test_the_digits_of_a_text_are_counted_as_the_digit_pattern_counts_them() -> None:
+    for text in _random_texts("a1٣４ 9\n.²", 3000, 20, seed=15) + [d["text"] for d in _corpus()]:
+        assert _Text(text).digits == len(re.findall(r"\d", text)), text
+
+
 def test_the_letters_of_a_text_are_its_word_characters_after_decomposition() -> None:
     alphabet = "aZ9_ é Ü İ ß ø ’—£€ 東 ١ ² Ⅻ \u0301\n\t.,'-@"
     texts = _random_texts(alphabet, 5000, 30, seed=13) + \
@@ -226,7 +231,9 @@ def test_a_recognizer_finds_nothing_where_its_screen_fails(
         for text in texts:
             results = recognizer.analyze(text, recognizer.supported_entities, None)
             found += bool(results)
-            assert candidate.screen(text) or not results, (recognizer.name, text)
+            assert not results or (candidate.screen(text) and  # and it has enough digits
+                                   _Text(text).digits >= candidate.min_digits), \
+                (recognizer.name, text)
         if recognizer.name != "AddressRecognizer" or language == "en":  # (English shapes)
             assert found, recognizer.name  # the texts exercise every recognizer
 

@@ -135,6 +135,8 @@ class _Text:
 
     @cached_property
     def digits(self) -> int:
+        if self.text.isascii():  # the same, byte-wise
+            return len(self.text) - len(self.text.encode().translate(None, _ASCII_DIGITS))
         return len(_DIGIT.findall(self.text))
 
     @cached_property
@@ -148,7 +150,7 @@ class _Candidate:
 
     recognizer: EntityRecognizer
     policy: EntityPolicy
-    min_digits: int  # the policy's, at hand
+    min_digits: int  # the fewest digits a text needs for it (the policy's or the screen's)
     screen: Callable[[str], bool] | None  # whether a text holds anything it can find
     alone: float  # its highest score without a context word nearby
     context: tuple[tuple[str, ...], ...]  # its context words, folded, split at spaces
@@ -157,7 +159,8 @@ class _Candidate:
     def of(cls, recognizer: EntityRecognizer) -> _Candidate:
         words = (fold(w.strip()).split(" ") for w in recognizer.context or () if w.strip())
         policy = entity_policies().of(recognizer.supported_entities[0])
-        return cls(recognizer, policy, policy.min_digits, screen_of(recognizer),
+        fewest, screen = screen_of(recognizer)
+        return cls(recognizer, policy, max(policy.min_digits, fewest), screen,
                    _alone_score(recognizer), tuple(tuple(p for p in w if p) for w in words))
 
     def may_report(self, text: _Text, threshold: float) -> bool:
@@ -248,6 +251,7 @@ class AnalyzerPool:
 
 POOL = AnalyzerPool()
 _DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = b"0123456789"
 
 
 def detections(ctx: CheckContext) -> tuple[Detection, ...]:
