@@ -108,6 +108,7 @@ class NameFinder:
         data = _greeting_data()
         config = data.languages.get(language, _LanguageNames())
         self.language = language
+        self._frequencies = name_frequencies()
         self.not_names = frozenset(fold(w) for w in [*data.common_not_names, *config.not_names,
                                                      *config.greetings, *config.honorifics,
                                                      *_calendar_words(language),
@@ -173,7 +174,7 @@ class NameFinder:
 
     def is_name(self, word: str, min_frequency: int = 1) -> bool:
         key = fold(word)
-        return key not in self.not_names and name_frequencies().get(key, 0) >= min_frequency
+        return key not in self.not_names and self._frequencies.get(key, 0) >= min_frequency
 
     def _from_greetings(self, text: str) -> Iterator[NameMention]:
         if self._greeting is None:
