@@ -222,7 +222,7 @@ def with_country_code(raw: str, number: PhoneNumber) -> bool:
     return raw.lstrip("( ").startswith("+") or digits.removeprefix("00") == full
 
 
-class ForeignPhoneRecognizer(_PhoneMatching):
+class ForeignPhoneRecognizer(PhoneRecognizer):  # type: ignore[misc]
     """Valid numbers of other countries in their national format ("090-1234-5678" in an
     English draft). They keep Presidio's score (0.4), so they count only next to a context
     word (Presidio's own list, with "number", plus the language's). The matcher therefore
