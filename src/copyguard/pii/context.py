@@ -6,6 +6,9 @@ tokens are single characters (zh), so lemma context never fires. This enhancer s
 folded text in a window before and after each match instead: a context word counts when a word
 starts with it ("call" in "call us", "birth" in "birthdate"), or anywhere in the window for
 scripts written without spaces. Multi-word context ("date of birth") works as is.
+
+The analyzer relies on this reading: a score is raised only where every word of one of the
+recognizer's context words is in the text (its screen skips a weak recognizer otherwise).
 """
 
 from __future__ import annotations
