@@ -69,7 +69,11 @@ def _name_texts() -> list[str]:
     made = ["".join(rng.choice(words) + rng.choice(separators)
                     for _ in range(rng.randrange(12))) for _ in range(4000)]
     return [d["text"] for d in _corpus()] + made + \
-        _random_texts("Ma rí-a'’\t\nH.,!Ǆ", 3000, 25, seed=12)
+        _random_texts("Ma rí-a'’\t\nH.,!Ǆ", 3000, 25, seed=12) + \
+        _random_texts(["hi", "HI", "ſ", "K", "İ", "ẞ", "Hı", "dear", "DEAR", "Maria", "Anna",
+                       "hallo", "liebe", "cher", "hola", "olá", "ciao", " ", "\t", "\n", ".",
+                       "! ", ", ", "¡", "¿", "ſervus", "ſehr geehrte", "Sehr geehrter", "ǅemal",
+                       "Hola", "Chère", "CHÈRE", "Grüezi", "ǰ"], 3000, 12, seed=16)
 
 
 # -- names ---------------------------------------------------------------------------------
