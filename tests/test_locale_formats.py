@@ -177,6 +177,7 @@ class TestUnits:
         ("ja-JP", "10マイル走れます。", "format.imperial_units", "16.1 km"),
         ("de-DE", "Wohlfühlen bei 72°F.", "format.fahrenheit", "22,2 °C"),
         ("en-GB", "Best served at 40 °F.", "format.fahrenheit", "4.4 °C"),
+        ("en-GB", "Best served at 40ºF.", "format.fahrenheit", "4.4 °C"),  # º for °
     ])
     def test_imperial_units_in_metric_locales(self, run: Any, locale: str, text: str, code: str,
                                               metric: str) -> None:
@@ -189,6 +190,8 @@ class TestUnits:
         ("de-DE", "Der neue 55 Zoll Fernseher."),  # screen diagonals are inches everywhere
         ("en-AU", "Our new 65-inch TV."),
         ("en-AU", "Worth the extra mile."),  # no quantity
+        ("en-GB", "Buy 2 of our jackets."),  # "ºF" is not "of"
+        ("es-ES", "Llega el 1º de julio."),  # an ordinal, not a unit
     ])
     def test_units_of_the_locale_pass(self, run: Any, locale: str, text: str) -> None:
         found = run(text, locale)

@@ -52,11 +52,16 @@ def script_of(char: str) -> Script:
     return Script.OTHER
 
 
+_ORDINAL_INDICATORS = "ºª"
+
+
 @lru_cache(maxsize=16384)
 def fold_char(char: str) -> str:
     """One character in, one out: width-normalized, lower-cased, Latin/Greek/Cyrillic accents
     removed (``é``→``e``, ``ё``→``е``), curly apostrophes straightened. Kana keep their
     voicing marks."""
+    if char in _ORDINAL_INDICATORS:
+        return char  # NFKC makes them "o" and "a": the "ºF" of a temperature would read "of"
     normalized = unicodedata.normalize("NFKC", char)
     if len(normalized) == 1:
         char = normalized
