@@ -259,6 +259,9 @@ def main(argv: Iterable[str] | None = None) -> None:
     print(f"peak RSS, one guard           {memory['peak_mb']:8.1f} MB   (target <= 400 MB; "
           f"fresh process, {len(memory['languages'])} languages, both brands, "
           f"{memory['passes']} x {memory['drafts']} drafts)")
+    mapped = memory["file_mb"][f"pass:{memory['passes']}"]
+    print(f"  of it, memory-mapped files  {mapped:8.1f} MB   (dictionaries and libraries, "
+          "shared between processes)")
     print(f"cold start (import + check)   {statistics.median(starts):8.2f} s    (target <= 3 s; "
           f"median of {len(starts)} fresh processes, {min(starts):.2f}-{max(starts):.2f} s)")
     print("\nbatch of 100,000 drafts with flat memory: python benchmarks/bench_batch.py "
