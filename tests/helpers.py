@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import json
+import random
 from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from copyguard import Category, Check, CheckContext, Finding, Guard, Severity, hookimpl
 from copyguard.plugins import DEFAULT_PLUGINS
 
 HEURISTIC_PLUGINS = tuple(p for p in DEFAULT_PLUGINS if not p.endswith(".routing"))
+EVAL_CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "eval"
+
+
+@cache
+def _eval_lines() -> tuple[str, ...]:
+    return tuple(line for path in sorted(EVAL_CORPUS.glob("*.jsonl"))
+                 for line in path.read_text(encoding="utf-8").splitlines())
+
+
+def eval_drafts() -> list[dict[str, Any]]:
+    """Every labeled draft of fixtures/eval/ as parsed JSON, file by file (fresh objects)."""
+    return [json.loads(line) for line in _eval_lines()]
+
+
+def random_texts(alphabet: Sequence[str], count: int, longest: int, seed: int) -> list[str]:
+    """``count`` texts of up to ``longest - 1`` pieces drawn from ``alphabet`` (seeded)."""
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randrange(longest)))
+            for _ in range(count)]
 
 
 class WordCheck(Check):

@@ -6,7 +6,6 @@ A guide with nothing to look for skips the draft; the emoji limit asks the emoji
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from copyguard.context import CheckContext
 from copyguard.default_plugins.brand import BrandCheck
 from copyguard.guides import DEFAULT_GUIDE, BrandGuide, load_guide
 from copyguard.io import coerce_draft
+from tests.helpers import eval_drafts
 
 ROOT = Path(__file__).resolve().parents[1]
 UNQUALIFIED = emoji.STATUS["unqualified"]
@@ -53,10 +53,7 @@ def _texts(count: int, seed: int) -> list[str]:
 
 
 def _corpus_texts() -> list[str]:
-    texts = []
-    for path in sorted((ROOT / "fixtures" / "eval").glob("*.jsonl")):
-        texts += [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines()]
-    return texts
+    return [draft["text"] for draft in eval_drafts()]
 
 
 # -- emoji ---------------------------------------------------------------------------------

@@ -7,11 +7,9 @@ is compared with the straightforward computation it replaces.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,25 +23,16 @@ from copyguard.locales.matching import SEASON_CONCEPTS, RuleMatch, Scan
 from copyguard.locales.packs import SEASONS
 from copyguard.locales.text import fold, fold_char
 from copyguard.model import Draft
+from tests.helpers import eval_drafts, random_texts
 
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "eval"
 # digits of three scripts, every separator the number patterns know, clock and money marks
 NUMERIC = "0123456789١٢٥०५１２ .,'’\u00a0\u202f\u2009:/-%％$€£¥円₹ apmAPMUSDEURxZ\n"
 LOCALES = ["en-US", "en-GB", "en-AU", "de-DE", "fr-FR", "fr-CH", "it-IT", "es-ES", "pt-BR",
            "ja-JP", "zh-CN", "ko-KR", "ar-SA", "hi-IN", "ru-RU", "tr-TR", "en-IN"]
 
 
-def _random_texts(alphabet: str, count: int, longest: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    return ["".join(rng.choice(alphabet) for _ in range(rng.randrange(longest)))
-            for _ in range(count)]
-
-
 def _corpus_texts() -> list[str]:
-    texts = []
-    for path in sorted(CORPUS.glob("*.jsonl")):
-        texts += [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines()]
-    return texts
+    return [draft["text"] for draft in eval_drafts()]
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +53,8 @@ def _scan(engine: LocaleEngine, guard: Guard, text: str, locale: str,
 
 def test_ascii_fold_is_the_per_character_fold() -> None:
     every = "".join(map(chr, range(128)))
-    texts = [every, *_random_texts(every, 2000, 40, seed=1)]
-    texts += _random_texts("aZ`'’é Ü東 1", 500, 20, seed=2)  # not ASCII: the plain way
+    texts = [every, *random_texts(every, 2000, 40, seed=1)]
+    texts += random_texts("aZ`'’é Ü東 1", 500, 20, seed=2)  # not ASCII: the plain way
     for text in texts:
         assert fold(text) == "".join(map(fold_char, text)), repr(text)
 
@@ -74,9 +63,9 @@ def test_ascii_fold_is_the_per_character_fold() -> None:
 
 
 def test_digit_runs_are_the_maximal_runs_of_decimal_digits() -> None:
-    ascii_texts = _random_texts("".join(map(chr, range(128))), 1000, 30, seed=10)
-    ascii_texts += _random_texts("0123456789 \t\n\x0b\x1fa.", 3000, 30, seed=11)
-    for text in _random_texts(NUMERIC + "²½", 3000, 30, seed=3) + ascii_texts:
+    ascii_texts = random_texts("".join(map(chr, range(128))), 1000, 30, seed=10)
+    ascii_texts += random_texts("0123456789 \t\n\x0b\x1fa.", 3000, 30, seed=11)
+    for text in random_texts(NUMERIC + "²½", 3000, 30, seed=3) + ascii_texts:
         plain = [i for i, c in enumerate(text)
                  if c.isdecimal() and (i == 0 or not text[i - 1].isdecimal())]
         runs = numbers.digit_runs(text)
@@ -91,8 +80,8 @@ PATTERNS = [formats._DATE_RE, formats._TIME12_RE, formats._TIME24_RE,
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.pattern[:30])
 def test_patterns_tried_at_digit_runs_match_like_finditer(pattern: re.Pattern[str]) -> None:
-    texts = _random_texts(NUMERIC, 6000, 24, seed=4)
-    texts += _random_texts("12:./- apm", 3000, 16, seed=5) + _corpus_texts()
+    texts = random_texts(NUMERIC, 6000, 24, seed=4)
+    texts += random_texts("12:./- apm", 3000, 16, seed=5) + _corpus_texts()
     for text in texts:
         tried = numbers.matches_at(pattern, text, numbers.digit_runs(text))
         plain = list(pattern.finditer(text))
@@ -102,7 +91,7 @@ def test_patterns_tried_at_digit_runs_match_like_finditer(pattern: re.Pattern[st
 
 @pytest.mark.parametrize("space_grouping", [False, True])
 def test_numbers_are_split_like_the_plain_way(space_grouping: bool) -> None:
-    for text in _random_texts(NUMERIC, 4000, 24, seed=6) + _corpus_texts():
+    for text in random_texts(NUMERIC, 4000, 24, seed=6) + _corpus_texts():
         plain = []
         for match in numbers._NUMBER_RES[space_grouping].finditer(text):
             parts = re.split(r"(\D)", match.group(1))
@@ -119,7 +108,7 @@ def test_numbers_are_split_like_the_plain_way(space_grouping: bool) -> None:
 
 def test_currency_sign_screen_is_exact() -> None:
     signs = numbers.currency_signs()
-    texts = list(signs) + _random_texts(NUMERIC + "¢₩﷼abc", 3000, 20, seed=7)
+    texts = list(signs) + random_texts(NUMERIC + "¢₩﷼abc", 3000, 20, seed=7)
     for text in texts:
         assert numbers.may_have_sign(text) == any(c in signs for c in text), repr(text)
 
@@ -127,7 +116,7 @@ def test_currency_sign_screen_is_exact() -> None:
 def test_money_needs_a_sign_for_a_symbol_and_separators_for_decimals() -> None:
     """What the currency rules skip on: a symbol marker is a sign or holds one; a decimal
     part needs a separator; every amount's number is one of the text's numbers."""
-    for text in _random_texts(NUMERIC, 6000, 24, seed=8):
+    for text in random_texts(NUMERIC, 6000, 24, seed=8):
         found = numbers.find_numbers(text)
         money = numbers.find_money(text, found, [])
         assert {m.number for m in money} <= set(found)
@@ -151,7 +140,7 @@ def test_rules_that_need_digits_find_nothing_without_them(engine: LocaleEngine, 
     assert guided is not None
     digit_rules = [r for r in guided.rules if r.spec.kind in DIGIT_KINDS]
     texts = [re.sub(r"\d", "", t) for t in _corpus_texts()]
-    texts += _random_texts(re.sub(r"\d", "", NUMERIC) + "°FfoztT", 300, 30, seed=9)
+    texts += random_texts(re.sub(r"\d", "", NUMERIC) + "°FfoztT", 300, 30, seed=9)
     texts += ["5 °F in 3 oz", "from 4 to 5 ft"]  # with digits: the rules can match here
     for text in texts:
         scan, _ = _scan(engine, guard, text, locale)

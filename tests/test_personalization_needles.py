@@ -3,17 +3,14 @@ must never lose a match."""
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
 from copyguard.personalization.lexicon import available_languages, lexicon
 from copyguard.personalization.needles import SHORT_TEXT, Phrases, may_match, needles
 from copyguard.personalization.text import fold
-
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "eval"
+from tests.helpers import eval_drafts
 
 
 def test_literal_alternatives_need_their_words() -> None:
@@ -39,12 +36,10 @@ def test_a_short_text_is_always_scanned() -> None:
 def _texts() -> dict[str, list[str]]:
     """Folded eval-corpus texts by language, each also repeated to pass SHORT_TEXT."""
     out: dict[str, list[str]] = {}
-    for path in sorted(CORPUS.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            data = json.loads(line)
-            language = data.get("locale", "en-US").split("-")[0]
-            text = fold(data["text"])
-            out.setdefault(language, []).extend([text, (text + "\n") * 3])
+    for data in eval_drafts():
+        language = data.get("locale", "en-US").split("-")[0]
+        text = fold(data["text"])
+        out.setdefault(language, []).extend([text, (text + "\n") * 3])
     return out
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from copyguard import Guard
@@ -17,8 +15,8 @@ from copyguard.personalization.matching import (
     words_of,
 )
 from copyguard.personalization.text import fold
+from tests.helpers import eval_drafts
 
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "eval"
 NAMES = ["Maria", "Müller", "Mueller", "Strauß", "Strauss", "José", "Jose", "Zoë", "Ann",
          "Jon", "O'Brien", "Bjørn", "Łukasz", "Anne-Marie", "Marias", "Al", "Li", "Lee"]
 MISSPELT = ["Jo", "Jon", "John", "Johnn", "Johnny", "Johnathan", "Mria", "Mariah", "Marias",
@@ -29,10 +27,7 @@ EXTRA = ("Hi Maria's friend, Marias Buch, Ann’s plan, Müller’s and Mueller'
 
 
 def _drafts() -> list[dict[str, Any]]:
-    drafts = []
-    for path in sorted(CORPUS.glob("*.jsonl")):
-        drafts += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    return [*drafts, {"text": EXTRA, "locale": "en-US"}, {"text": EXTRA, "locale": "de-DE"}]
+    return [*eval_drafts(), {"text": EXTRA, "locale": "en-US"}, {"text": EXTRA, "locale": "de-DE"}]
 
 
 def _plain_name_starts(index: WordIndex, norm: str, key: str) -> list[int]:

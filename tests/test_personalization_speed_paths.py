@@ -6,11 +6,8 @@ the words) is compared with the straightforward computation it replaces.
 
 from __future__ import annotations
 
-import json
-import random
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,22 +39,9 @@ from copyguard.personalization.text import (
     split_after,
 )
 from copyguard.provenance import share_breakdown, trace
+from tests.helpers import eval_drafts, random_texts
 
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "eval"
 SENT = "2026-11-22T09:00:00"  # a Sunday
-
-
-def _random_texts(alphabet: str, count: int, longest: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    return ["".join(rng.choice(alphabet) for _ in range(rng.randrange(longest)))
-            for _ in range(count)]
-
-
-def _corpus() -> list[dict[str, Any]]:
-    drafts = []
-    for path in sorted(CORPUS.glob("*.jsonl")):
-        drafts += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    return drafts
 
 
 # -- text ----------------------------------------------------------------------------------
@@ -65,7 +49,7 @@ def _corpus() -> list[dict[str, Any]]:
 
 def test_fold_of_mixed_text_is_the_per_character_fold() -> None:
     alphabet = "aZ é Ü İ Σσ ẞß Æ ﬁ Ω ı 東 ١ \n.,'’-"
-    for text in _random_texts(alphabet, 3000, 30, seed=1):
+    for text in random_texts(alphabet, 3000, 30, seed=1):
         expected = text.lower() if text.isascii() else text.translate(_FOLD_TABLE)
         assert fold(text) == expected, text
         assert len(fold(text)) == len(text)
@@ -73,7 +57,7 @@ def test_fold_of_mixed_text_is_the_per_character_fold() -> None:
 
 def test_sentences_split_where_the_plain_pattern_splits() -> None:
     plain = re.compile(r"[.!?…]*[。！？]+|[.!?…]+(?=\s|$)|\n")
-    for text in _random_texts(".!?…。！？\n a\tb", 5000, 14, seed=2):
+    for text in random_texts(".!?…。！？\n a\tb", 5000, 14, seed=2):
         assert sentence_spans(text) == split_after(plain, text), repr(text)
 
 
@@ -81,8 +65,8 @@ def test_date_patterns_match_like_their_look_behind_first_forms() -> None:
     numeric = re.compile(
         r"(?<![\w/.\-])(\d{1,2})([./-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/\-]|\.\d)")
     year = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-    for text in _random_texts("0123456789./- a_\n٣", 20000, 16, seed=3) + \
-            _random_texts("1290. a", 5000, 12, seed=4):
+    for text in random_texts("0123456789./- a_\n٣", 20000, 16, seed=3) + \
+            random_texts("1290. a", 5000, 12, seed=4):
         assert [(m.span(), m.groups()) for m in dates._NUMERIC.finditer(text)] == \
             [(m.span(), m.groups()) for m in numeric.finditer(text)], repr(text)
         assert [m.span() for m in dates._YEAR.finditer(text)] == \
@@ -94,7 +78,7 @@ def test_date_patterns_match_like_their_look_behind_first_forms() -> None:
 
 def test_an_end_phrase_is_found_where_a_whole_text_search_finds_it() -> None:
     phrases = EndPhrases(["hi", "dear", "good morning", "hallo liebe", "x,"])
-    for text in _random_texts("hi dear good morning x,.\n\t", 5000, 30, seed=5):
+    for text in random_texts("hi dear good morning x,.\n\t", 5000, 30, seed=5):
         plain = phrases.regex.search(text)
         found = phrases.search(text)
         assert (found and found.span()) == (plain and plain.span()), repr(text)
@@ -106,7 +90,7 @@ def test_the_joined_surveillance_pattern_matches_wherever_a_family_does(language
     if lex.surveillance_any is None:
         assert not any(lex.surveillance.get(f) for f in WHOLE_TEXT_FAMILIES)
         return
-    texts = [fold(d["text"]) for d in _corpus()
+    texts = [fold(d["text"]) for d in eval_drafts()
              if d.get("locale", "en-US").split("-")[0] == language]
     assert texts
     for text in texts:
@@ -169,7 +153,7 @@ def test_names_are_found_in_any_spelling_of_umlauts_and_accents(
 
 
 def test_stem_lookups_find_what_comparing_every_word_finds(guard: Guard) -> None:
-    for draft in _corpus()[:300]:
+    for draft in eval_drafts()[:300]:
         language = draft.get("locale", "en-US").split("-")[0]
         pipeline = guard.nlp.pipeline(language)
         words = words_of(pipeline(draft["text"]), draft["text"])

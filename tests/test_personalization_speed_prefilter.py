@@ -4,10 +4,7 @@ wherever the pattern does: skipping a scan must never lose a match."""
 from __future__ import annotations
 
 import itertools
-import json
-import random
 import re
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +13,7 @@ from copyguard.personalization.lexicon import available_languages, lexicon
 from copyguard.personalization.needles import PREFILTER_MIN, Phrases
 from copyguard.personalization.text import fold, sentence_spans
 from copyguard.personalization.widen import Prefilter, PrefilterSet, superset
-
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "eval"
+from tests.helpers import eval_drafts, random_texts
 
 # Every construct of re's parse tree the widening handles.
 CONSTRUCTS = [
@@ -35,12 +31,6 @@ ALPHABET = ("abcxyz ABZ019_.,;'\"\n\t\r\x0b\x0c\x1c\x1f\x00\\"
             "é ü ß Ж 東 ٣ ५ \xa0\u2003\x85\u200b\u0301")
 
 
-def _random_texts(count: int, longest: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    return ["".join(rng.choice(ALPHABET) for _ in range(rng.randrange(longest)))
-            for _ in range(count)]
-
-
 def _assert_superset(pattern: re.Pattern[str], prefilter: Prefilter, texts: list[str]) -> None:
     for text in texts:
         for match in pattern.finditer(text):
@@ -54,7 +44,8 @@ def test_the_widened_pattern_matches_wherever_the_pattern_does(source: str) -> N
     pattern = re.compile(source)
     prefilter = Prefilter.of(pattern)
     assert prefilter is not None, superset(pattern)
-    texts = [*_random_texts(3000, 12, seed=len(source)), "ab", "xcd", "aab", "axay", "'q'",
+    texts = [*random_texts(ALPHABET, 3000, 12, seed=len(source)),
+             "ab", "xcd", "aab", "axay", "'q'",
              "b", "xy", "a" * 1001 + "b", "ab" * 1300 + "c", "10th of may"]
     _assert_superset(pattern, prefilter, texts)
 
@@ -75,11 +66,9 @@ def test_case_insensitive_patterns_get_no_prefilter() -> None:
 
 def _corpus_texts() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for path in sorted(CORPUS.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            data = json.loads(line)
-            language = data.get("locale", "en-US").split("-")[0]
-            out.setdefault(language, []).append(fold(data["text"]))
+    for data in eval_drafts():
+        language = data.get("locale", "en-US").split("-")[0]
+        out.setdefault(language, []).append(fold(data["text"]))
     return out
 
 

@@ -8,12 +8,10 @@ random texts built from the characters the shortcut depends on.
 from __future__ import annotations
 
 import itertools
-import json
 import random
 import re
 import unicodedata
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import phonenumbers
@@ -39,23 +37,10 @@ from copyguard.pii.recognizers import (
     fewest_international_digits,
     fewest_phone_digits,
 )
+from tests.helpers import eval_drafts, random_texts
 from tests.test_pii_profile import make_guard
 
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "eval"
 LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "ja", "zh", "ko", "ar")
-
-
-def _random_texts(alphabet: list[str] | str, count: int, longest: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    return ["".join(rng.choice(alphabet) for _ in range(rng.randrange(longest)))
-            for _ in range(count)]
-
-
-def _corpus() -> list[dict[str, Any]]:
-    drafts = []
-    for path in sorted(CORPUS.glob("*.jsonl")):
-        drafts += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    return drafts
 
 
 def _name_texts() -> list[str]:
@@ -68,9 +53,9 @@ def _name_texts() -> list[str]:
     rng = random.Random(11)
     made = ["".join(rng.choice(words) + rng.choice(separators)
                     for _ in range(rng.randrange(12))) for _ in range(4000)]
-    return [d["text"] for d in _corpus()] + made + \
-        _random_texts("Ma rí-a'’\t\nH.,!Ǆ", 3000, 25, seed=12) + \
-        _random_texts(["hi", "HI", "ſ", "K", "İ", "ẞ", "Hı", "dear", "DEAR", "Maria", "Anna",
+    return [d["text"] for d in eval_drafts()] + made + \
+        random_texts("Ma rí-a'’\t\nH.,!Ǆ", 3000, 25, seed=12) + \
+        random_texts(["hi", "HI", "ſ", "K", "İ", "ẞ", "Hı", "dear", "DEAR", "Maria", "Anna",
                        "hallo", "liebe", "cher", "hola", "olá", "ciao", " ", "\t", "\n", ".",
                        "! ", ", ", "¡", "¿", "ſervus", "ſehr geehrte", "Sehr geehrter", "ǅemal",
                        "Hola", "Chère", "CHÈRE", "Grüezi", "ǰ"], 3000, 12, seed=16)
@@ -111,15 +96,15 @@ def test_salutations_are_those_a_search_of_the_whole_text_finds(language: str) -
 
 
 def test_the_digits_of_a_text_are_counted_as_the_digit_pattern_counts_them() -> None:
-    for text in _random_texts("a1٣４ 9\n.²", 3000, 20, seed=15) + [d["text"] for d in _corpus()]:
+    for text in random_texts("a1٣４ 9\n.²", 3000, 20, seed=15) + [d["text"] for d in eval_drafts()]:
         assert _Text(text).digits == len(re.findall(r"\d", text)), text
 
 
 def test_the_letters_of_a_text_are_its_word_characters_after_decomposition() -> None:
     alphabet = "aZ9_ é Ü İ ß ø ’—£€ 東 ١ ² Ⅻ \u0301\n\t.,'-@"
-    texts = _random_texts(alphabet, 5000, 30, seed=13) + \
-        _random_texts("aB1 .,!?'-_\t\n\x00\x7f", 2000, 30, seed=14) + \
-        [d["text"] for d in _corpus()]
+    texts = random_texts(alphabet, 5000, 30, seed=13) + \
+        random_texts("aB1 .,!?'-_\t\n\x00\x7f", 2000, 30, seed=14) + \
+        [d["text"] for d in eval_drafts()]
     for text in texts:
         plain = re.sub(r"[\W_]+", "", unicodedata.normalize("NFD", text.lower()))
         assert screen.letters(text) == plain, repr(text)
@@ -229,7 +214,7 @@ def test_a_recognizer_finds_nothing_where_its_screen_fails(
                  if name in PRESIDIO_SCREENS}
     assert {c.recognizer.name for c in screened} == expected
     texts = _number_texts(1500, seed=21) + _address_texts(1500, seed=25) + \
-        [d["text"] for d in _corpus()]
+        [d["text"] for d in eval_drafts()]
     for candidate in screened:
         recognizer, found = candidate.recognizer, 0
         for text in texts:
@@ -277,7 +262,7 @@ def test_skipping_recognizers_that_cannot_report_changes_no_result(
     analyzer = POOL.get(guard.nlp, language, regions)
     found = 0
     for text in _number_texts(700, seed=22)[:1500] + _address_texts(300, seed=26) + \
-            [d["text"] for d in _corpus()[:150]]:
+            [d["text"] for d in eval_drafts()[:150]]:
         screened = _Text(text)
         plain = [c.recognizer for c in analyzer.candidates
                  if c.policy.possible_in(text, screened.digits)]
@@ -295,7 +280,7 @@ def test_skipping_recognizers_that_cannot_report_changes_no_result(
 def test_ascii_separators_are_those_the_separator_pattern_replaces() -> None:
     index = _TermIndex
     ascii_chars = "".join(chr(c) for c in range(128))
-    texts = _random_texts(ascii_chars, 3000, 20, seed=31) + [d["text"] for d in _corpus()]
+    texts = random_texts(ascii_chars, 3000, 20, seed=31) + [d["text"] for d in eval_drafts()]
     for text in (t for t in texts if t.isascii()):
         assert text.translate(index._ASCII_SEPARATORS) == index._SEPARATORS.sub(" ", text)
 
@@ -310,7 +295,7 @@ def test_phone_matching_finds_what_presidios_phone_recognizer_finds(
     phones = [c.recognizer for c in POOL.get(guard.nlp, language, regions).candidates
               if isinstance(c.recognizer, _PhoneMatching)]
     assert [r.name for r in phones] == ["RegionalPhoneRecognizer"]
-    texts = _number_texts(300, seed=27) + [d["text"] for d in _corpus()]
+    texts = _number_texts(300, seed=27) + [d["text"] for d in eval_drafts()]
     for recognizer in phones:
         matched = 0
         for text in texts:
