@@ -136,37 +136,37 @@ def test_a_routing_plugin_that_raises_fails_closed():
     assert any("routing policy failed" in r for r in verdict.reasons)
 
 
-def test_observers_see_events_and_a_failing_observer_changes_nothing():
-    seen: list[Any] = []
+class Recorder:
+    """An observer keeping every event it is sent."""
 
-    class Recorder:
-        @hookimpl
-        def record_event(self, event):
-            seen.append(event)
+    def __init__(self) -> None:
+        self.seen: list[Any] = []
+
+    @hookimpl
+    def record_event(self, event):
+        self.seen.append(event)
+
+
+def test_observers_see_events_and_a_failing_observer_changes_nothing():
+    recorder = Recorder()
 
     class Exploding:
         @hookimpl
         def record_event(self, event):
             raise RuntimeError("observer down")
 
-    guard = isolated_guard(ChecksPlugin(CrashingCheck()), Recorder(), Exploding())
+    guard = isolated_guard(ChecksPlugin(CrashingCheck()), recorder, Exploding())
     verdict = guard.check("x")
     assert verdict.route is Route.REVIEW
-    assert [type(e) for e in seen] == [CheckFailed, VerdictReached]
+    assert [type(e) for e in recorder.seen] == [CheckFailed, VerdictReached]
 
 
 def test_a_revised_draft_is_one_verdict_event_though_its_fix_is_checked_too():
-    seen: list[Any] = []
-
-    class Recorder:
-        @hookimpl
-        def record_event(self, event):
-            seen.append(event)
-
-    guard = isolated_guard(ChecksPlugin(WordCheck("w", "buy now", fix="shop now")), Recorder())
+    recorder = Recorder()
+    guard = isolated_guard(ChecksPlugin(WordCheck("w", "buy now", fix="shop now")), recorder)
     verdict = guard.check("Tents: buy now.")
     assert verdict.route is Route.REVISE
-    assert seen == [VerdictReached(verdict)]
+    assert recorder.seen == [VerdictReached(verdict)]
 
 
 def test_check_many_streams_lazily_in_order():
