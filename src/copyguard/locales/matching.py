@@ -9,7 +9,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, TypeVar, cast
 
 from babel.numbers import format_decimal
@@ -93,10 +92,7 @@ class Scan:
             self._memo[key] = compute()
         return cast(T, self._memo[key])
 
-    # functools' cached_property (Python 3.11) holds one lock for all scans while it computes:
-    # that keeps SudachiPy's Japanese tokenizer, which fails when used from two threads at
-    # once, to one draft at a time when checks run on threads without a tokenized doc.
-    @cached_property
+    @lazy
     def tokens(self) -> TokenIndex:
         return TokenIndex(self._doc())
 
