@@ -190,7 +190,7 @@ def may_have_sign(text: str) -> bool:
 
 @cache
 def _marker_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    sign = f"[{re.escape(currency_signs())}]"
+    sign = currency_sign_re().pattern
     symbol = rf"(?:[A-Z]{{1,3}})?{sign}"
     before = re.compile(rf"(?<![A-Za-z])(?P<m>{symbol}|[A-Z]{{3}})[{SPACES}]?$")
     after = re.compile(rf"^[{SPACES}]?(?P<m>{symbol}|[A-Z]{{3}}(?![A-Za-z]))")
