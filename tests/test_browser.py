@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as expected
@@ -82,6 +83,27 @@ def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
         driver.quit()
 
 
+def submit(browser: webdriver.Chrome, button: str) -> None:
+    """Click a form's button and wait until the page it was on is gone: a wait for the next
+    page's elements could otherwise read the old page while Chromium replaces it, and fail
+    with "Node with given id does not belong to the document"."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.ID, button).click()
+
+    def gone(_: webdriver.Chrome) -> bool:
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:  # the same news, told mid-replacement
+            if "does not belong to the document" in (exc.msg or ""):
+                return True
+            raise
+        return False
+
+    WebDriverWait(browser, 20).until(gone)
+
+
 def test_log_in_open_a_flagged_draft_and_approve_it(store: ReviewStore, console: str,
                                                     browser: webdriver.Chrome) -> None:
     text = "Hi <script>document.title='pwned'</script>, today's bargain is yours."
@@ -93,7 +115,7 @@ def test_log_in_open_a_flagged_draft_and_approve_it(store: ReviewStore, console:
     browser.get(f"{console}/items/{item_id}")  # not logged in: sent to the login page
     wait.until(expected.presence_of_element_located((By.ID, "name"))).send_keys("alice")
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.ID, "login").click()
+    submit(browser, "login")
 
     draft = wait.until(expected.presence_of_element_located((By.ID, "draft-text")))
     assert browser.current_url.endswith(f"/items/{item_id}")
@@ -104,7 +126,7 @@ def test_log_in_open_a_flagged_draft_and_approve_it(store: ReviewStore, console:
     assert "bargain found" in browser.find_element(By.CSS_SELECTOR, "ol.findings").text
 
     browser.find_element(By.ID, "approve-reason").send_keys("checked in the browser")
-    browser.find_element(By.ID, "approve").click()
+    submit(browser, "approve")
     wait.until(expected.text_to_be_present_in_element((By.ID, "status"), "approved"))
     assert browser.find_element(By.ID, "notice").text == "Approved."
 
@@ -122,14 +144,14 @@ def test_a_session_expiring_mid_edit_keeps_the_edit_through_a_new_login(
     browser.get(f"{console}/login?next=/items/{item_id}")
     wait.until(expected.presence_of_element_located((By.ID, "name"))).send_keys("alice")
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.ID, "login").click()
+    submit(browser, "login")
     box = wait.until(expected.presence_of_element_located((By.ID, "edit-text")))
     rewrite = "A fair price <i>today</i>, for a while."
     box.clear()
     box.send_keys(rewrite)
     later = utcnow() + SESSION_TTL + timedelta(minutes=1)
     store.clock = lambda: later  # the reviewer was away longer than a session lasts
-    browser.find_element(By.ID, "recheck").click()
+    submit(browser, "recheck")
 
     error = wait.until(expected.presence_of_element_located((By.ID, "error")))
     assert "session has expired" in error.text and "nothing was saved" in error.text
@@ -137,13 +159,13 @@ def test_a_session_expiring_mid_edit_keeps_the_edit_through_a_new_login(
     assert store.get(item_id).edited_text is None
     browser.find_element(By.ID, "name").send_keys("alice")
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.ID, "login").click()
+    submit(browser, "login")
 
     notice = wait.until(expected.presence_of_element_located((By.ID, "notice")))
     assert "NOT saved yet" in notice.text
     assert browser.find_element(By.ID, "edit-text").get_attribute("value") == rewrite
     assert store.get(item_id).edited_text is None  # still only in the reviewer's hands
-    browser.find_element(By.ID, "recheck").click()
+    submit(browser, "recheck")
     wait.until(expected.text_to_be_present_in_element((By.ID, "notice"), "Edit saved"))
     assert store.get(item_id).edited_text == rewrite
     assert [(e.action, e.actor) for e in store.history(item_id)][-1] == (Action.EDITED, "alice")
